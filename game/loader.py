@@ -1,0 +1,645 @@
+"""Content folders → a checked Story. Every problem is collected, then reported at once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from game.errors import ContentError, Problem, SourceRef, suggest
+from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
+from game.model import (
+    Choice, Effect, Ending, Expr, Node, Outcome, Paragraph, Scenario, Story, Template,
+    TextVariable, Variable,
+)
+from game.schema import Reader
+from game.text import TemplateError, parse_template
+from game.yamlsrc import YMap, YSeq, YStr, read_yaml
+
+GAME_KEYS = ("title", "description", "variables", "texts", "flags", "scenarios", "endings")
+PACK_KEYS = ("name", "version", "description", "requires", "variables", "texts", "flags",
+             "scenarios", "endings")
+VARIABLE_KEYS = ("label", "start", "min", "max", "shown", "description")
+TEXT_KEYS = ("label", "start", "shown")
+SCENARIO_KEYS = ("id", "title", "date", "start", "description", "set", "vars", "texts")
+ENDING_KEYS = ("id", "title", "text", "when", "immediate")
+NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "history", "choices",
+             "replace")
+EXTEND_KEYS = ("extends", "choices")
+EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto")
+CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
+OUTCOME_KEYS = ("weight", *EFFECT_KEYS)
+PARAGRAPH_KEYS = ("when", "text")
+
+
+def default_content_dir() -> Path:
+    """The shipped campaign: ./content when run from the repository, else the packaged copy."""
+    here = Path(__file__).resolve().parent
+    for candidate in (Path.cwd() / "content", here.parent / "content", here / "_content"):
+        if (candidate / "game.yaml").is_file():
+            return candidate
+    return here.parent / "content"
+
+
+def load_story(content_dirs: Sequence[Path | str] | None = None) -> Story:
+    """Load and check content; raises ContentError listing every error."""
+    story, problems = load_with_problems(content_dirs)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or story is None:
+        raise ContentError(errors or problems)
+    return story
+
+
+def load_with_problems(
+    content_dirs: Sequence[Path | str] | None = None,
+) -> tuple[Story | None, list[Problem]]:
+    """Load content; returns the story (None when there are errors) and all problems."""
+    dirs = [Path(d) for d in (content_dirs or [default_content_dir()])]
+    return _Loader(dirs).run()
+
+
+def display_path(path: Path) -> str:
+    """A path as shown in messages: relative to the working folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+@dataclass
+class _File:
+    path: Path
+    display: str
+    layer: int
+    role: str  # "game", "pack" or "events"
+    data: Any = None
+    reader: Reader | None = None
+
+
+@dataclass
+class _RawNode:
+    raw: YMap
+    file: _File
+    node_id: str
+    choices: list[tuple[Any, _File]] = field(default_factory=list)
+
+
+class _Loader:
+    def __init__(self, dirs: list[Path]):
+        self.dirs = dirs
+        self.problems: list[Problem] = []
+        self.files: list[_File] = []
+        self.hash = hashlib.sha256()
+
+    # ---- discovery and reading -------------------------------------------------------
+    def run(self) -> tuple[Story | None, list[Problem]]:
+        self.discover()
+        for file in self.files:
+            file.data, problems = read_yaml(file.path, file.display)
+            self.problems.extend(problems)
+            file.reader = Reader(file.display, self.problems)
+        game_files = [f for f in self.files if f.role == "game"]
+        if not game_files or game_files[0].data is None:
+            if not game_files:
+                where = SourceRef(display_path(self.dirs[0] / "game.yaml")) if self.dirs else \
+                    SourceRef("content")
+                self.problems.append(Problem(where, "no game.yaml: the first content folder "
+                                                    "must declare the game"))
+            return None, self.problems
+        story = self.build(game_files[0])
+        if any(p.severity == "error" for p in self.problems):
+            return None, self.problems
+        return story, self.problems
+
+    def discover(self) -> None:
+        for layer, folder in enumerate(self.dirs):
+            if not folder.is_dir():
+                self.problems.append(Problem(SourceRef(display_path(folder)),
+                                             "content folder not found"))
+                continue
+            paths = sorted(p for p in folder.rglob("*.yaml") if p.is_file())
+            for path in paths:
+                rel = path.relative_to(folder)
+                role = "events"
+                if len(rel.parts) == 1 and rel.name == "game.yaml":
+                    role = "game" if layer == 0 else "pack"
+                elif len(rel.parts) == 1 and rel.name == "pack.yaml":
+                    role = "pack"
+                self.files.append(_File(path, display_path(path), layer, role))
+            self.files.sort(key=lambda f: (f.layer, f.role == "events", str(f.path)))
+        for file in self.files:
+            try:
+                self.hash.update(str(file.path.relative_to(self.dirs[file.layer])).encode())
+                self.hash.update(file.path.read_bytes())
+            except OSError:
+                pass
+
+    # ---- building --------------------------------------------------------------------
+    def build(self, game: _File) -> Story | None:
+        r = game.reader
+        assert r is not None
+        top = r.mapping(game.data, "game.yaml")
+        if top is None:
+            return None
+        r.keys(top, GAME_KEYS, "game.yaml")
+        title = r.text(top, "title", "game.yaml", required=True) or "Untitled"
+        self.variables: dict[str, Variable] = {}
+        self.text_vars: dict[str, TextVariable] = {}
+        self.declared_flags: set[str] = set()
+        self.raw_scenarios: list[tuple[Any, Reader]] = []
+        self.raw_endings: list[tuple[Any, Reader]] = []
+        self.read_world(top, r, "game.yaml")
+        for file in self.files:
+            if file.role == "pack" and file.data is not None:
+                assert file.reader is not None
+                pack = file.reader.mapping(file.data, file.display)
+                if pack is not None:
+                    file.reader.keys(pack, PACK_KEYS, "pack manifest")
+                    self.read_world(pack, file.reader, "pack manifest")
+        self.collect_nodes()
+        self.flags = set(self.declared_flags)
+        self.collect_flags()
+        self.names = Names(
+            numbers=self.variables, texts=self.text_vars, flags=self.flags,
+            nodes=self.raw_nodes,
+            choices={nid: {str(c.get("id")) for c, _ in raw.choices if isinstance(c, YMap)}
+                     for nid, raw in self.raw_nodes.items()},
+        )
+        self.template_names = set(self.variables) | set(self.text_vars)
+        self.ending_ids = [str(e.get("id")) for e, _ in self.raw_endings if isinstance(e, YMap)]
+        nodes = {}
+        for order, raw in enumerate(self.raw_nodes.values()):
+            node = self.build_node(raw, order)
+            if node is not None:
+                nodes[node.id] = node
+        endings = self.build_endings()
+        scenarios = self.build_scenarios(nodes)
+        return Story(
+            title=str(title), variables=self.variables, texts=self.text_vars,
+            flags=frozenset(self.flags), scenarios=tuple(scenarios), nodes=nodes,
+            endings=tuple(endings), content_hash=self.hash.hexdigest()[:16],
+            files=tuple(f.display for f in self.files),
+            packs=tuple(display_path(d) for d in self.dirs[1:]),
+        )
+
+    def read_world(self, top: YMap, r: Reader, what: str) -> None:
+        if "variables" in top:
+            variables = r.mapping(top["variables"], f"{what}: variables")
+            for key, value in (variables or {}).items():
+                self.read_variable(key, value, r, variables.key_where[key])  # type: ignore[union-attr]
+        if "texts" in top:
+            texts = r.mapping(top["texts"], f"{what}: texts")
+            for key, value in (texts or {}).items():
+                self.read_text_var(key, value, r, texts.key_where[key])  # type: ignore[union-attr]
+        if "flags" in top:
+            for flag in r.id_list(top["flags"], f"{what}: flags"):
+                self.declared_flags.add(str(flag))
+        if "scenarios" in top:
+            for item in r.sequence(top["scenarios"], f"{what}: scenarios") or []:
+                self.raw_scenarios.append((item, r))
+        if "endings" in top:
+            for item in r.sequence(top["endings"], f"{what}: endings") or []:
+                self.raw_endings.append((item, r))
+
+    def read_variable(self, key: str, value: Any, r: Reader, where: SourceRef) -> None:
+        what = f"variable '{key}'"
+        if r.ident(YStr(key, where, True), "variable id") is None:
+            return
+        if key in self.variables or key in self.text_vars:
+            r.error(YStr(key, where, True), f"{what} is declared twice")
+            return
+        spec = r.mapping(value, what)
+        if spec is None:
+            return
+        r.keys(spec, VARIABLE_KEYS, what)
+        start = r.integer(spec["start"], f"{what}: start") if "start" in spec else 0
+        low = r.integer(spec["min"], f"{what}: min") if "min" in spec else 0
+        high = r.integer(spec["max"], f"{what}: max") if "max" in spec else 100
+        shown = r.boolean(spec["shown"], f"{what}: shown") if "shown" in spec else False
+        if None in (start, low, high):
+            return
+        assert start is not None and low is not None and high is not None
+        if not low <= start <= high:
+            r.error(spec, f"{what}: start {start} is outside min {low} .. max {high}")
+        label = r.text(spec, "label", what) or key
+        description = r.text(spec, "description", what) or ""
+        self.variables[key] = Variable(key, str(label), start, low, high, bool(shown),
+                                       str(description), where)
+
+    def read_text_var(self, key: str, value: Any, r: Reader, where: SourceRef) -> None:
+        what = f"text '{key}'"
+        if r.ident(YStr(key, where, True), "text id") is None:
+            return
+        if key in self.variables or key in self.text_vars:
+            r.error(YStr(key, where, True), f"{what} is declared twice")
+            return
+        spec = r.mapping(value, what)
+        if spec is None:
+            return
+        r.keys(spec, TEXT_KEYS, what)
+        start = r.text(spec, "start", what) or ""
+        label = r.text(spec, "label", what) or key
+        shown = r.boolean(spec["shown"], f"{what}: shown") if "shown" in spec else False
+        self.text_vars[key] = TextVariable(key, str(label), str(start), bool(shown), where)
+
+    def collect_nodes(self) -> None:
+        self.raw_nodes: dict[str, _RawNode] = {}
+        extensions: list[tuple[YMap, _File]] = []
+        for file in self.files:
+            if file.role != "events" or file.data is None:
+                continue
+            r = file.reader
+            assert r is not None
+            items: list[Any] = []
+            data = file.data
+            if isinstance(data, YStr) and data.is_null:
+                continue
+            if isinstance(data, YMap) and ("nodes" in data or "endings" in data) \
+                    and "id" not in data:
+                r.keys(data, ("nodes", "endings"), "event file")
+                items = list(r.sequence(data["nodes"], "nodes") or []) if "nodes" in data else []
+                for item in (r.sequence(data["endings"], "endings") or []) \
+                        if "endings" in data else []:
+                    self.raw_endings.append((item, r))
+            elif isinstance(data, YMap):
+                items = [data]
+            elif isinstance(data, YSeq):
+                items = list(data)
+            else:
+                r.error(data, "an event file holds a list of nodes")
+                continue
+            for item in items:
+                spec = r.mapping(item, "a node")
+                if spec is None:
+                    continue
+                if "extends" in spec:
+                    extensions.append((spec, file))
+                    continue
+                node_id = r.ident(spec.get("id"), "node id") if "id" in spec else None
+                if "id" not in spec:
+                    r.error(spec, "node: missing 'id'")
+                if node_id is None:
+                    continue
+                previous = self.raw_nodes.get(node_id)
+                if previous is not None:
+                    replace = "replace" in spec and r.boolean(spec["replace"], "replace")
+                    if replace and previous.file.layer < file.layer:
+                        del self.raw_nodes[node_id]
+                    else:
+                        hint = "; a pack may replace a node only with 'replace: true'" \
+                            if previous.file.layer < file.layer else ""
+                        r.error(spec["id"], f"node id '{node_id}' is already used at "
+                                            f"{previous.raw.where}{hint}")
+                        continue
+                elif "replace" in spec:
+                    r.error(spec["id"], f"node '{node_id}' says replace: true, but there is no "
+                                        "earlier node with this id")
+                raw = _RawNode(spec, file, node_id)
+                for choice in r.sequence(spec.get("choices"), f"node '{node_id}': choices") \
+                        or [] if "choices" in spec else []:
+                    raw.choices.append((choice, file))
+                self.raw_nodes[node_id] = raw
+        for spec, file in extensions:
+            r = file.reader
+            assert r is not None
+            r.keys(spec, EXTEND_KEYS, "extension")
+            target = r.ident(spec["extends"], "extends")
+            if target is None:
+                continue
+            if target not in self.raw_nodes:
+                r.error(spec["extends"], f"extends unknown node '{target}'"
+                                         f"{suggest(target, self.raw_nodes)}")
+                continue
+            for choice in r.sequence(spec.get("choices"), "extension choices") or []:
+                self.raw_nodes[target].choices.append((choice, file))
+
+    def collect_flags(self) -> None:
+        def scan(block: Any) -> None:
+            if isinstance(block, YMap) and "set" in block:
+                items = block["set"]
+                items = items if isinstance(items, YSeq) else [items]
+                for item in items:
+                    if isinstance(item, YStr) and not item.is_null:
+                        self.flags.add(str(item))
+        for scenario, _ in self.raw_scenarios:
+            scan(scenario)
+        for raw in self.raw_nodes.values():
+            for choice, _ in raw.choices:
+                scan(choice)
+                if isinstance(choice, YMap) and isinstance(choice.get("outcomes"), YSeq):
+                    for outcome in choice["outcomes"]:
+                        scan(outcome)
+
+    # ---- pieces ----------------------------------------------------------------------
+    def expr(self, r: Reader, value: Any, what: str, want: str = BOOL) -> Expr | None:
+        if not isinstance(value, YStr) or value.is_null:
+            r.error(value, f"{what} must be an expression in quotes")
+            return None
+        try:
+            return compile_expr(str(value), r.ref(value), self.names, want)
+        except ExprError as exc:
+            where = r.ref(value)
+            if exc.col > 0 and "\n" not in value:
+                where = SourceRef(where.path, where.line,
+                                  where.col + exc.col - (1 if value.plain else 0))
+            self.problems.append(Problem(where, f"{what}: {exc.message}"))
+            return None
+
+    def template(self, r: Reader, value: Any, what: str) -> Template | None:
+        if not isinstance(value, YStr):
+            r.error(value, f"{what} must be text")
+            return None
+
+        def unknown(name: str, offset: int) -> None:
+            hint = suggest(name, self.template_names | {"year", "month", "date"})
+            r.error(value, f"{what}: unknown name '{{{name}}}' in text{hint}")
+        try:
+            return parse_template(str(value), self.template_names, unknown)
+        except TemplateError as exc:
+            r.error(value, f"{what}: {exc.message}")
+            return None
+
+    def paragraphs(self, r: Reader, value: Any, what: str) -> tuple[Paragraph, ...]:
+        if isinstance(value, YStr):
+            template = self.template(r, value, what)
+            return (Paragraph(template),) if template else ()
+        out = []
+        for item in r.sequence(value, what) or []:
+            if isinstance(item, YStr):
+                template = self.template(r, item, what)
+                if template:
+                    out.append(Paragraph(template))
+                continue
+            spec = r.mapping(item, f"{what}: paragraph")
+            if spec is None:
+                continue
+            r.keys(spec, PARAGRAPH_KEYS, f"{what}: paragraph")
+            when = self.expr(r, spec["when"], f"{what}: paragraph 'when'") \
+                if "when" in spec else None
+            body = r.text(spec, "text", f"{what}: paragraph", required=True)
+            template = self.template(r, body, what) if body is not None else None
+            if template:
+                out.append(Paragraph(template, when))
+        return tuple(out)
+
+    def flag_list(self, r: Reader, spec: YMap, key: str, what: str) -> tuple[str, ...]:
+        if key not in spec:
+            return ()
+        out = []
+        for flag in r.id_list(spec[key], f"{what}: {key}"):
+            if flag not in self.flags:
+                r.error(flag, f"{what}: unknown flag '{flag}'{suggest(flag, self.flags)}")
+            out.append(str(flag))
+        return tuple(out)
+
+    def amounts(self, r: Reader, spec: YMap, key: str, what: str
+                ) -> tuple[tuple[str, int | Expr], ...]:
+        if key not in spec:
+            return ()
+        table = r.mapping(spec[key], f"{what}: {key}")
+        out: list[tuple[str, int | Expr]] = []
+        for name, value in (table or {}).items():
+            where = YStr(name, table.key_where[name], True)  # type: ignore[union-attr]
+            if name not in self.variables:
+                hint = suggest(name, self.variables)
+                extra = " (text variables are set with 'texts:')" if name in self.text_vars \
+                    else ""
+                r.error(where, f"{what}: unknown variable '{name}'{hint}{extra}")
+                continue
+            amount: int | Expr | None
+            if isinstance(value, YStr) and value.plain and not any(c.isalpha() for c in value):
+                amount = r.integer(value, f"{what}: {key}: '{name}'")
+            else:
+                amount = self.expr(r, value, f"{what}: {key}: '{name}'", NUM)
+            if amount is not None:
+                out.append((name, amount))
+        return tuple(out)
+
+    def effect(self, r: Reader, spec: YMap, what: str) -> Effect:
+        texts = []
+        if "texts" in spec:
+            table = r.mapping(spec["texts"], f"{what}: texts")
+            for name, value in (table or {}).items():
+                if name not in self.text_vars:
+                    where = YStr(name, table.key_where[name], True)  # type: ignore[union-attr]
+                    r.error(where, f"{what}: unknown text variable '{name}'"
+                                   f"{suggest(name, self.text_vars)}")
+                    continue
+                template = self.template(r, value, f"{what}: texts: '{name}'")
+                if template is not None:
+                    texts.append((name, template))
+        goto = None
+        if "goto" in spec:
+            goto = r.ident(spec["goto"], f"{what}: goto")
+            if goto is not None and goto not in self.raw_nodes and goto not in self.ending_ids:
+                hint = suggest(goto, [*self.raw_nodes, *self.ending_ids])
+                r.error(spec["goto"], f"{what}: goto to unknown node or ending '{goto}'{hint}")
+        log = self.template(r, spec["log"], f"{what}: log") if "log" in spec else None
+        return Effect(
+            deltas=self.amounts(r, spec, "effects", what),
+            assign=self.amounts(r, spec, "assign", what),
+            set=self.flag_list(r, spec, "set", what),
+            clear=self.flag_list(r, spec, "clear", what),
+            texts=tuple(texts), log=log, goto=goto,
+        )
+
+    def build_node(self, raw: _RawNode, order: int) -> Node | None:
+        spec, r = raw.raw, raw.file.reader
+        assert r is not None
+        what = f"node '{raw.node_id}'"
+        r.keys(spec, NODE_KEYS, what)
+        date = r.date(spec["date"], f"{what}: date") if "date" in spec else None
+        if "date" not in spec:
+            r.error(spec, f"{what}: missing 'date'")
+        until = r.date(spec["until"], f"{what}: until") if "until" in spec else date
+        if date is not None and until is not None and until < date:
+            r.error(spec["until"], f"{what}: 'until' is before 'date'")
+        when = self.expr(r, spec["when"], f"{what}: when") if "when" in spec else None
+        priority = r.integer(spec["priority"], f"{what}: priority") if "priority" in spec else 0
+        title = self.template(r, spec["title"], f"{what}: title") if "title" in spec else None
+        if "title" not in spec:
+            r.error(spec, f"{what}: missing 'title'")
+        text = self.paragraphs(r, spec["text"], f"{what}: text") if "text" in spec else ()
+        if "text" not in spec:
+            r.error(spec, f"{what}: missing 'text'")
+        history = r.text(spec, "history", what) or ""
+        choices: list[Choice] = []
+        seen: dict[str, SourceRef] = {}
+        if not raw.choices:
+            r.error(spec, f"{what}: a node needs at least one choice")
+        for item, file in raw.choices:
+            cr = file.reader
+            assert cr is not None
+            choice = self.build_choice(cr, item, what, seen)
+            if choice is not None:
+                choices.append(choice)
+        if date is None or until is None or title is None:
+            return None
+        return Node(
+            id=raw.node_id, date=date, until=until, title=title, text=text,
+            history=str(history), choices=tuple(choices), where=r.ref(spec.get("id", spec)),
+            order=order, when=when, priority=priority or 0,
+        )
+
+    def build_choice(self, r: Reader, item: Any, node_what: str,
+                     seen: dict[str, SourceRef]) -> Choice | None:
+        spec = r.mapping(item, f"{node_what}: choice")
+        if spec is None:
+            return None
+        choice_id = r.ident(spec.get("id"), f"{node_what}: choice id") if "id" in spec else None
+        if "id" not in spec:
+            r.error(spec, f"{node_what}: choice without an 'id'")
+        what = f"{node_what}, choice '{choice_id or '?'}'"
+        r.keys(spec, CHOICE_KEYS, what)
+        if choice_id is not None and choice_id in seen:
+            r.error(spec["id"], f"{what}: duplicate choice id (first at line "
+                                f"{seen[choice_id].line})")
+        if choice_id is not None:
+            seen[choice_id] = r.ref(spec["id"])
+        label = self.template(r, spec["label"], f"{what}: label") if "label" in spec else None
+        if "label" not in spec:
+            r.error(spec, f"{what}: missing 'label'")
+        when = self.expr(r, spec["when"], f"{what}: when") if "when" in spec else None
+        locked = self.template(r, spec["locked"], f"{what}: locked") if "locked" in spec \
+            else None
+        if locked is not None and when is None:
+            r.error(spec["locked"], f"{what}: 'locked' needs a 'when' to say when it is locked")
+        ai: float | Expr = 1.0
+        if "ai" in spec:
+            value = spec["ai"]
+            if isinstance(value, YStr) and value.plain and not any(c.isalpha() for c in value):
+                ai = r.number(value, f"{what}: ai") or 0.0
+            else:
+                ai = self.expr(r, value, f"{what}: ai", NUM) or 0.0
+        outcomes = []
+        if "outcomes" in spec:
+            items = r.sequence(spec["outcomes"], f"{what}: outcomes") or []
+            if not items:
+                r.error(spec["outcomes"], f"{what}: 'outcomes' is empty")
+            for index, entry in enumerate(items, start=1):
+                outcome = r.mapping(entry, f"{what}: outcome {index}")
+                if outcome is None:
+                    continue
+                owhat = f"{what}, outcome {index}"
+                r.keys(outcome, OUTCOME_KEYS, owhat)
+                weight: float | Expr = 1.0
+                if "weight" in outcome:
+                    value = outcome["weight"]
+                    if isinstance(value, YStr) and value.plain and \
+                            not any(c.isalpha() for c in value):
+                        weight = r.number(value, f"{owhat}: weight") or 0.0
+                    else:
+                        weight = self.expr(r, value, f"{owhat}: weight", NUM) or 0.0
+                outcomes.append(Outcome(weight, self.effect(r, outcome, owhat), r.ref(outcome)))
+        effect = self.effect(r, spec, what)
+        if choice_id is None or label is None:
+            return None
+        return Choice(id=choice_id, label=label, effect=effect, where=r.ref(spec["id"]),
+                      when=when, locked=locked, outcomes=tuple(outcomes), ai=ai)
+
+    def build_endings(self) -> list[Ending]:
+        endings: list[Ending] = []
+        ids: dict[str, SourceRef] = {}
+        fallback_seen = False
+        for item, r in self.raw_endings:
+            spec = r.mapping(item, "ending")
+            if spec is None:
+                continue
+            ending_id = r.ident(spec.get("id"), "ending id") if "id" in spec else None
+            if "id" not in spec:
+                r.error(spec, "ending without an 'id'")
+            what = f"ending '{ending_id or '?'}'"
+            r.keys(spec, ENDING_KEYS, what)
+            if ending_id is not None:
+                if ending_id in ids or ending_id in self.raw_nodes:
+                    first = ids.get(ending_id) or self.raw_nodes[ending_id].raw.where
+                    r.error(spec["id"], f"{what}: id already used at {first}")
+                ids[ending_id] = r.ref(spec["id"])
+            immediate = r.boolean(spec["immediate"], f"{what}: immediate") \
+                if "immediate" in spec else False
+            when = self.expr(r, spec["when"], f"{what}: when") if "when" in spec else None
+            if immediate and "when" not in spec:
+                r.error(spec, f"{what}: an immediate ending needs a 'when'")
+            title = self.template(r, spec["title"], f"{what}: title") if "title" in spec \
+                else None
+            if "title" not in spec:
+                r.error(spec, f"{what}: missing 'title'")
+            text = self.paragraphs(r, spec["text"], f"{what}: text") if "text" in spec else ()
+            if "when" not in spec and not immediate:
+                fallback_seen = True
+            if ending_id is not None and title is not None:
+                endings.append(Ending(ending_id, title, text, r.ref(spec["id"]), when,
+                                      bool(immediate)))
+        if not fallback_seen:
+            where = self.raw_endings[0][1].ref(self.raw_endings[0][0]) if self.raw_endings \
+                else SourceRef(self.files[0].display, 1, 1)
+            self.problems.append(Problem(where, "no fallback ending: add an ending with no "
+                                                "'when' so that every game can end"))
+        return endings
+
+    def build_scenarios(self, nodes: dict[str, Node]) -> list[Scenario]:
+        scenarios: list[Scenario] = []
+        ids: set[str] = set()
+        for item, r in self.raw_scenarios:
+            spec = r.mapping(item, "scenario")
+            if spec is None:
+                continue
+            scenario_id = r.ident(spec.get("id"), "scenario id") if "id" in spec else None
+            if "id" not in spec:
+                r.error(spec, "scenario without an 'id'")
+            what = f"scenario '{scenario_id or '?'}'"
+            r.keys(spec, SCENARIO_KEYS, what)
+            if scenario_id in ids:
+                r.error(spec["id"], f"{what}: declared twice")
+            title = r.text(spec, "title", what, required=True)
+            date = r.date(spec["date"], f"{what}: date") if "date" in spec else None
+            if "date" not in spec:
+                r.error(spec, f"{what}: missing 'date'")
+            start = r.ident(spec["start"], f"{what}: start") if "start" in spec else None
+            if "start" not in spec:
+                r.error(spec, f"{what}: has no start node (add 'start: NODE_ID')")
+            elif start is not None and start not in self.raw_nodes:
+                r.error(spec["start"], f"{what}: start node '{start}' does not exist"
+                                       f"{suggest(start, self.raw_nodes)}")
+            description = r.text(spec, "description", what) or ""
+            flags = self.flag_list(r, spec, "set", what)
+            values: list[tuple[str, int]] = []
+            if "vars" in spec:
+                table = r.mapping(spec["vars"], f"{what}: vars") or {}
+                for name, value in table.items():
+                    variable = self.variables.get(name)
+                    if variable is None:
+                        r.error(YStr(name, table.key_where[name], True),  # type: ignore[attr-defined]
+                                f"{what}: unknown variable '{name}'"
+                                f"{suggest(name, self.variables)}")
+                        continue
+                    number = r.integer(value, f"{what}: vars: '{name}'")
+                    if number is not None:
+                        if not variable.min <= number <= variable.max:
+                            r.error(value, f"{what}: {name} {number} is outside "
+                                           f"{variable.min} .. {variable.max}")
+                        values.append((name, number))
+            texts: list[tuple[str, str]] = []
+            if "texts" in spec:
+                table = r.mapping(spec["texts"], f"{what}: texts") or {}
+                for name, value in table.items():
+                    if name not in self.text_vars:
+                        r.error(YStr(name, table.key_where[name], True),  # type: ignore[attr-defined]
+                                f"{what}: unknown text variable '{name}'"
+                                f"{suggest(name, self.text_vars)}")
+                        continue
+                    if isinstance(value, YStr):
+                        texts.append((name, str(value)))
+            if scenario_id is None or title is None or date is None or start is None:
+                continue
+            ids.add(scenario_id)
+            scenarios.append(Scenario(scenario_id, str(title), date, start, str(description),
+                                      r.ref(spec["id"]), flags, tuple(values), tuple(texts)))
+        if not scenarios and not any(p.severity == "error" for p in self.problems):
+            self.problems.append(Problem(SourceRef(self.files[0].display, 1, 1),
+                                         "no scenarios: declare at least one under 'scenarios'"))
+        return scenarios

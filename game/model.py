@@ -1,0 +1,212 @@
+"""The compiled story: frozen dataclasses the engine plays. The engine never sees YAML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.errors import SourceRef
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def month_index(year: int, month: int) -> int:
+    """A date as a count of months, so that dates compare and subtract as integers."""
+    return year * 12 + (month - 1)
+
+
+def year_of(date: int) -> int:
+    """The year of a month index."""
+    return date // 12
+
+
+def month_of(date: int) -> int:
+    """The month (1-12) of a month index."""
+    return date % 12 + 1
+
+
+def format_date(date: int) -> str:
+    """'March 1917'."""
+    return f"{MONTHS[date % 12]} {date // 12}"
+
+
+def iso_date(date: int) -> str:
+    """'1917-03', as written in content."""
+    return f"{date // 12:04d}-{date % 12 + 1:02d}"
+
+
+@dataclass(frozen=True, eq=False)
+class Expr:
+    """A compiled expression: its source text, where it was written, and a safe function."""
+
+    source: str
+    where: SourceRef
+    fn: Callable[..., Any] = field(repr=False)
+    uses_date: bool = False
+
+
+@dataclass(frozen=True)
+class Template:
+    """Text with `{name}` holes, pre-split into (is_name, text) parts."""
+
+    parts: tuple[tuple[bool, str], ...]
+    source: str
+
+    @property
+    def is_plain(self) -> bool:
+        """True when the text has no holes."""
+        return all(not is_name for is_name, _ in self.parts)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of narrative, shown only when its condition holds (or always)."""
+
+    template: Template
+    when: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A numeric variable the story moves."""
+
+    id: str
+    label: str
+    start: int
+    min: int
+    max: int
+    shown: bool
+    description: str
+    where: SourceRef
+
+
+@dataclass(frozen=True)
+class TextVariable:
+    """A text variable, for `{leader}` in narrative."""
+
+    id: str
+    label: str
+    start: str
+    shown: bool
+    where: SourceRef
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a choice or an outcome does to the state."""
+
+    deltas: tuple[tuple[str, int | Expr], ...] = ()
+    assign: tuple[tuple[str, int | Expr], ...] = ()
+    set: tuple[str, ...] = ()
+    clear: tuple[str, ...] = ()
+    texts: tuple[tuple[str, Template], ...] = ()
+    log: Template | None = None
+    goto: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One weighted result of a choice."""
+
+    weight: float | Expr
+    effect: Effect
+    where: SourceRef
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A decision the player can take at a node."""
+
+    id: str
+    label: Template
+    effect: Effect
+    where: SourceRef
+    when: Expr | None = None
+    locked: Template | None = None
+    outcomes: tuple[Outcome, ...] = ()
+    ai: float | Expr = 1.0
+
+
+@dataclass(frozen=True)
+class Node:
+    """A dated event with its narrative and choices."""
+
+    id: str
+    date: int
+    until: int
+    title: Template
+    text: tuple[Paragraph, ...]
+    history: str
+    choices: tuple[Choice, ...]
+    where: SourceRef
+    order: int
+    when: Expr | None = None
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A way the game ends."""
+
+    id: str
+    title: Template
+    text: tuple[Paragraph, ...]
+    where: SourceRef
+    when: Expr | None = None
+    immediate: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A starting point the player can pick."""
+
+    id: str
+    title: str
+    date: int
+    start: str
+    description: str
+    where: SourceRef
+    set: tuple[str, ...] = ()
+    vars: tuple[tuple[str, int], ...] = ()
+    texts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Story:
+    """All the content, compiled and checked."""
+
+    title: str
+    variables: Mapping[str, Variable]
+    texts: Mapping[str, TextVariable]
+    flags: frozenset[str]
+    scenarios: tuple[Scenario, ...]
+    nodes: Mapping[str, Node]
+    endings: tuple[Ending, ...]
+    content_hash: str
+    files: tuple[str, ...] = ()
+    packs: tuple[str, ...] = ()
+
+    @property
+    def shown_variables(self) -> list[Variable]:
+        """The variables a player sees, in declaration order."""
+        return [v for v in self.variables.values() if v.shown]
+
+    def scenario(self, scenario_id: str | None) -> Scenario:
+        """The scenario with this id, or the first when None."""
+        if scenario_id is None:
+            return self.scenarios[0]
+        for scenario in self.scenarios:
+            if scenario.id == scenario_id:
+                return scenario
+        raise KeyError(scenario_id)
+
+    def ending(self, ending_id: str) -> Ending:
+        """The ending with this id."""
+        for ending in self.endings:
+            if ending.id == ending_id:
+                return ending
+        raise KeyError(ending_id)

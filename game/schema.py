@@ -1,0 +1,140 @@
+"""Reading typed fields out of positioned YAML, collecting problems instead of raising."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Any
+
+from game.errors import Problem, SourceRef, suggest
+from game.model import month_index
+from game.yamlsrc import YMap, YSeq, YStr, where_of
+
+ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+INT_RE = re.compile(r"^[+-]?\d+$")
+NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_TRUE = ("true", "True", "TRUE", "yes", "Yes", "on")
+_FALSE = ("false", "False", "FALSE", "no", "No", "off")
+
+
+class Reader:
+    """Typed access to positioned YAML for one file; problems accumulate in `problems`."""
+
+    def __init__(self, path: str, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+
+    def ref(self, value: Any) -> SourceRef:
+        """Where a value was written (the file's start when unknown)."""
+        return where_of(value, SourceRef(self.path, 1, 1))
+
+    def error(self, value: Any, message: str) -> None:
+        """Record an error at a value's position."""
+        self.problems.append(Problem(self.ref(value), message))
+
+    def warn(self, value: Any, message: str) -> None:
+        """Record a warning at a value's position."""
+        self.problems.append(Problem(self.ref(value), message, "warning"))
+
+    def mapping(self, value: Any, what: str) -> YMap | None:
+        """The value as a mapping, or None with an error."""
+        if isinstance(value, YMap):
+            return value
+        self.error(value, f"{what} must be a mapping of keys to values")
+        return None
+
+    def sequence(self, value: Any, what: str) -> YSeq | None:
+        """The value as a list (a lone scalar is a list of one), or None with an error."""
+        if isinstance(value, YSeq):
+            return value
+        if isinstance(value, YStr) and not value.is_null:
+            seq = YSeq(value.where)
+            seq.append(value)
+            return seq
+        if isinstance(value, YStr) and value.is_null:
+            return YSeq(value.where)
+        self.error(value, f"{what} must be a list")
+        return None
+
+    def keys(self, mapping: YMap, allowed: Collection[str], what: str) -> None:
+        """Report keys the format does not know, with a suggestion."""
+        for key in mapping:
+            if key not in allowed:
+                where = mapping.key_where.get(key, mapping.where)
+                self.problems.append(Problem(
+                    where, f"{what}: unknown key '{key}'{suggest(key, allowed)}"))
+
+    def text(self, mapping: YMap, key: str, what: str, required: bool = False) -> YStr | None:
+        """A text field: exactly the characters written."""
+        if key not in mapping:
+            if required:
+                self.error(mapping, f"{what}: missing '{key}'")
+            return None
+        value = mapping[key]
+        if not isinstance(value, YStr):
+            self.error(value, f"{what}: '{key}' must be text")
+            return None
+        if value.is_null:
+            if required:
+                self.error(value, f"{what}: '{key}' is empty")
+            return None
+        return value
+
+    def ident(self, value: Any, what: str) -> str | None:
+        """An id: letters, digits and underscores, not starting with a digit."""
+        if not isinstance(value, YStr) or value.is_null:
+            self.error(value, f"{what} must be an id")
+            return None
+        if not ID_RE.match(value):
+            self.error(value, f"{what} '{value}' is not a valid id "
+                              "(use letters, digits and _, not starting with a digit)")
+            return None
+        return str(value)
+
+    def integer(self, value: Any, what: str) -> int | None:
+        """A whole number written as a number."""
+        if isinstance(value, YStr) and INT_RE.match(value.strip()):
+            return int(value)
+        if isinstance(value, YStr) and NUM_RE.match(value.strip()):
+            self.error(value, f"{what} must be a whole number, not '{value}'")
+            return None
+        self.error(value, f"{what} must be a whole number")
+        return None
+
+    def number(self, value: Any, what: str) -> float | None:
+        """A number (whole or decimal)."""
+        if isinstance(value, YStr) and value.plain and NUM_RE.match(value.strip()):
+            return float(value)
+        self.error(value, f"{what} must be a number")
+        return None
+
+    def boolean(self, value: Any, what: str) -> bool | None:
+        """true or false."""
+        if isinstance(value, YStr) and value.plain:
+            if value in _TRUE:
+                return True
+            if value in _FALSE:
+                return False
+        self.error(value, f"{what} must be true or false")
+        return None
+
+    def date(self, value: Any, what: str) -> int | None:
+        """A month, written YYYY-MM."""
+        if isinstance(value, YStr):
+            match = DATE_RE.match(value.strip())
+            if match and 1 <= int(match.group(2)) <= 12:
+                return month_index(int(match.group(1)), int(match.group(2)))
+        self.error(value, f"{what} must be a month written YYYY-MM, like 1917-10")
+        return None
+
+    def id_list(self, value: Any, what: str) -> list[YStr]:
+        """A list of ids (a single id is accepted too)."""
+        seq = self.sequence(value, what)
+        if seq is None:
+            return []
+        out = []
+        for item in seq:
+            if self.ident(item, f"{what} entry") is not None:
+                out.append(item)
+        return out

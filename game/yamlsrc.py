@@ -1,0 +1,221 @@
+"""A strict, positioned YAML reader for content files.
+
+It builds values straight from PyYAML's event stream (the C parser when available), so that:
+every value carries its line and column; every scalar stays the exact text written (types are
+decided later by the schema, never by YAML's implicit resolver: `NO` stays "NO"); duplicate
+keys, anchors, aliases, merge keys and tags are refused; nesting depth and file size are capped
+before anything is built. Problems are collected, never raised one by one.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from game.errors import Problem, SourceRef
+
+try:  # the C parser is several times faster; fall back quietly when PyYAML lacks it
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+
+
+class YStr(str):
+    """A scalar's text, with its position and whether it was written plain (unquoted)."""
+
+    where: SourceRef
+    plain: bool
+
+    def __new__(cls, value: str, where: SourceRef, plain: bool) -> YStr:
+        obj = super().__new__(cls, value)
+        obj.where = where
+        obj.plain = plain
+        return obj
+
+    @property
+    def is_null(self) -> bool:
+        """True for an empty plain scalar, `~` or `null`."""
+        return self.plain and str(self) in ("", "~", "null", "Null", "NULL")
+
+
+class YMap(dict[str, Any]):
+    """A mapping, with its own position and the position of each key."""
+
+    where: SourceRef
+    key_where: dict[str, SourceRef]
+
+    def __init__(self, where: SourceRef):
+        super().__init__()
+        self.where = where
+        self.key_where = {}
+
+
+class YSeq(list[Any]):
+    """A sequence, with its position."""
+
+    where: SourceRef
+
+    def __init__(self, where: SourceRef):
+        super().__init__()
+        self.where = where
+
+
+def where_of(value: Any, fallback: SourceRef) -> SourceRef:
+    """The position of a value read by this module, or the fallback."""
+    return getattr(value, "where", fallback)
+
+
+def read_yaml(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
+    """Read one content file; returns (value or None, problems)."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            return None, [Problem(SourceRef(name), f"file is larger than {limit} MiB; split it")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(SourceRef(name), f"cannot read file: {exc.strerror or exc}")]
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes, name: str) -> tuple[Any, list[Problem]]:
+    """Parse bytes of a content file; returns (value or None, problems)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(SourceRef(name, line, col), "the file is not valid UTF-8")]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [Problem(SourceRef(name, line, 1), "the file contains a NUL character")]
+    return _Builder(name).build(text)
+
+
+class _Builder:
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def _ref(self, mark: Any) -> SourceRef:
+        return SourceRef(self.name, mark.line + 1, mark.column + 1)
+
+    def _problem(self, mark: Any, message: str) -> None:
+        self.problems.append(Problem(self._ref(mark), message))
+
+    def build(self, text: str) -> tuple[Any, list[Problem]]:
+        documents: list[Any] = []
+        stack: list[Any] = []  # containers being built
+        keys: list[YStr | None] = []  # pending key for each mapping on the stack
+        root: Any = None
+        try:
+            for event in yaml.parse(text, Loader=_Loader):
+                kind = type(event)
+                if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent):
+                    continue
+                if kind is yaml.DocumentStartEvent:
+                    root = None
+                    continue
+                if kind is yaml.DocumentEndEvent:
+                    documents.append(root)
+                    continue
+                if kind is yaml.AliasEvent:
+                    self._problem(event.start_mark, "aliases (*name) are not supported in content")
+                    value: Any = YStr("", self._ref(event.start_mark), True)
+                elif kind is yaml.ScalarEvent:
+                    self._check_node(event)
+                    value = YStr(event.value, self._ref(event.start_mark), event.style in (None, ""))
+                elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+                    self._check_node(event)
+                    if len(stack) >= MAX_DEPTH:
+                        self._problem(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+                        return None, self.problems
+                    container: Any = (
+                        YMap(self._ref(event.start_mark))
+                        if kind is yaml.MappingStartEvent
+                        else YSeq(self._ref(event.start_mark))
+                    )
+                    stack.append(container)
+                    keys.append(None)
+                    continue
+                elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                    value = stack.pop()
+                    keys.pop()
+                else:  # pragma: no cover - no other event types exist
+                    continue
+                if not stack:
+                    root = value
+                    continue
+                parent = stack[-1]
+                if isinstance(parent, YSeq):
+                    parent.append(value)
+                elif keys[-1] is None:
+                    if not isinstance(value, YStr):
+                        self._problem_at(value, "a key must be a plain word, not a list or map")
+                        keys[-1] = YStr("\x00invalid", parent.where, True)
+                    elif value == "<<" and value.plain:
+                        self._problem_at(value, "merge keys (<<) are not supported in content")
+                        keys[-1] = YStr("\x00merge", value.where, True)
+                    else:
+                        keys[-1] = value
+                else:
+                    key = keys[-1]
+                    keys[-1] = None
+                    if key.startswith("\x00"):
+                        continue
+                    if key in parent:
+                        first = parent.key_where[key]
+                        self.problems.append(Problem(
+                            key.where, f"duplicate key '{key}' (first given at line {first.line})"
+                        ))
+                        continue
+                    parent[str(key)] = value
+                    parent.key_where[str(key)] = key.where
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            message = exc.problem or str(exc)
+            if exc.context and exc.problem:
+                message = f"{exc.problem} ({exc.context})"
+            if mark is not None and _tab_indented(text, mark.line):
+                message += "; indent with spaces, not tabs"
+            if mark is not None:
+                self._problem(mark, f"YAML syntax: {message}")
+            else:
+                self.problems.append(Problem(SourceRef(self.name), f"YAML syntax: {message}"))
+            return None, self.problems
+        except yaml.YAMLError as exc:
+            self.problems.append(Problem(SourceRef(self.name), f"YAML syntax: {exc}"))
+            return None, self.problems
+        if len(documents) > 1:
+            self.problems.append(Problem(SourceRef(self.name, 1, 1),
+                                         "a content file holds one YAML document, not several"))
+        return (documents[0] if documents else None), self.problems
+
+    def _check_node(self, event: Any) -> None:  # noqa: D102
+        if event.anchor is not None:
+            self._problem(event.start_mark, "anchors (&name) are not supported in content")
+        tag = event.tag
+        if tag is not None and tag != "!" and not (
+            isinstance(event, yaml.ScalarEvent) and tag == "tag:yaml.org,2002:str"
+        ):
+            self._problem(event.start_mark, f"YAML tags are not supported in content ({tag})")
+
+    def _problem_at(self, value: Any, message: str) -> None:
+        self.problems.append(Problem(where_of(value, SourceRef(self.name)), message))
+
+
+def _tab_indented(text: str, line: int) -> bool:
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return False
+    row = lines[line]
+    return "\t" in row[: len(row) - len(row.lstrip())]
