@@ -1,0 +1,1 @@
+"""Tools for authors: check, simulate (and, later, graph and scaffolding)."""

@@ -1,0 +1,254 @@
+"""The `octobers` command: play, check and simulate.
+
+Imports stay lazy so that `octobers --version`, `check` and `simulate` start fast and never
+load Textual; only `play` without `--plain` imports the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from game import __version__
+
+DESCRIPTION = """\
+Many Octobers: lead the Russian revolutionary state from 1917 to 1991, one decision at a time.
+With no command, opens the game in the terminal (the same as `octobers play`)."""
+
+
+def _content_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", metavar="DIR", action="append", type=Path,
+                        help="content folder; repeat to layer branch packs over the campaign "
+                             "(default: the shipped campaign)")
+
+
+def _set_value(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected VAR=VALUE, got '{text}'")
+    name, value = text.split("=", 1)
+    return name.strip(), value.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with every command."""
+    parser = argparse.ArgumentParser(prog="octobers", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"octobers {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = commands.add_parser("play", help="play the game (Textual, or --plain text)")
+    _add_play_options(play)
+
+    check = commands.add_parser("check", help="load and validate the content")
+    _content_arg(check)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    simulate = commands.add_parser("simulate", help="play many random games and report")
+    _content_arg(simulate)
+    simulate.add_argument("-n", "--runs", type=int, default=1000, metavar="N",
+                          help="how many games (default 1000)")
+    simulate.add_argument("--seed", type=int, default=0, metavar="S")
+    simulate.add_argument("--scenario", metavar="ID",
+                          help="scenario to start from, or 'all' to cycle through them")
+    simulate.add_argument("--policy", choices=("random", "first", "weighted"),
+                          default="random", help="how choices are picked")
+    simulate.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _add_play_options(play: argparse.ArgumentParser) -> None:
+    play.add_argument("--plain", action="store_true",
+                      help="plain numbered text on stdin/stdout instead of the full-screen UI")
+    play.add_argument("--seed", type=int, metavar="N", help="seed for chance (default: random)")
+    play.add_argument("--scenario", metavar="ID", help="starting point (default: the first)")
+    play.add_argument("--saves-dir", metavar="DIR", type=Path,
+                      help="save folder (default: $OCTOBERS_SAVES or ./saves)")
+    play.add_argument("--load", metavar="SLOT", help="continue a saved game")
+    play.add_argument("--start-at", metavar="NODE", help="start at this node (for testing)")
+    play.add_argument("--set", metavar="VAR=VALUE", action="append", type=_set_value,
+                      default=[], help="set a variable at the start (for testing)")
+    play.add_argument("--flag", metavar="NAME", action="append", default=[],
+                      help="raise a flag at the start (for testing)")
+    play.add_argument("--dev", action="store_true", help="developer panel (F12) in the UI")
+    _content_arg(play)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `octobers` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "play"
+    if args.command is None:
+        args = parser.parse_args(["play", *(argv if argv is not None else sys.argv[1:])])
+    try:
+        if command == "check":
+            return cmd_check(args)
+        if command == "simulate":
+            return cmd_simulate(args, parser)
+        return cmd_play(args, parser)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"octobers: {message}\n")
+
+
+def _load(content: list[Path] | None) -> Any:
+    from game.errors import ContentError
+    from game.loader import load_story
+
+    try:
+        return load_story(content)
+    except ContentError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(problem.format() + "\n")
+        _err(f"{exc}; run 'octobers check' for details")
+        return None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """`octobers check`."""
+    from game.loader import load_with_problems
+
+    story, problems = load_with_problems(args.content)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    failed = bool(errors) or (args.strict and bool(warnings))
+    problems = sorted(problems, key=lambda p: (p.where.path, p.where.line, p.where.col))
+    if args.format == "json":
+        print(json.dumps({"ok": not failed, "errors": len(errors), "warnings": len(warnings),
+                          "problems": [p.to_json() for p in problems]}, indent=2))
+        return 1 if failed else 0
+    for problem in problems:
+        print(problem.format())
+    if story is not None and not failed:
+        print(f"ok: {len(story.nodes)} nodes, {len(story.endings)} endings, "
+              f"{len(story.scenarios)} scenarios in {len(story.files)} files"
+              + (f"; {len(warnings)} warnings" if warnings else ""))
+        return 0
+    print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+          f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+    return 1
+
+
+def cmd_simulate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`octobers simulate`."""
+    from game.authoring.simulate import simulate
+
+    if args.runs < 1:
+        parser.error("-n must be at least 1")
+    story = _load(args.content)
+    if story is None:
+        return 1
+    if args.scenario not in (None, "all") and args.scenario not in \
+            [s.id for s in story.scenarios]:
+        parser.error(f"unknown scenario '{args.scenario}' (known: "
+                     f"{', '.join(s.id for s in story.scenarios)})")
+    report = simulate(story, args.runs, args.seed, args.scenario, args.policy)
+    data = report.to_json(story)
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    print(f"{data['runs']} games, seed {data['seed']}, {data['seconds']} s")
+    print("Endings:")
+    for ending, count in data["endings"].items():
+        share = count / data["runs"]
+        print(f"  {ending:<24} {count:>6}  {share:6.1%}  {'█' * round(share * 40)}")
+    for ending in data["endings_unreached"]:
+        print(f"  {ending:<24} {0:>6}  never reached")
+    print(f"Nodes reached: {data['nodes_reached']} of {data['nodes_total']}")
+    if data["unreached_nodes"]:
+        print("  never reached: " + ", ".join(data["unreached_nodes"]))
+    print(f"Choices reached: {data['choices_reached']} of {data['choices_total']}")
+    d = data["decisions"]
+    print(f"Decisions per game: min {d['min']}, median {d['median']}, max {d['max']}")
+    print(f"Errors: {len(data['errors'])}")
+    for error in data["errors"][:20]:
+        print(f"  {error}")
+    return 0
+
+
+def _play_options(args: argparse.Namespace, parser: argparse.ArgumentParser,
+                  story: Any) -> Any:
+    from game.options import PlayOptions
+
+    values: dict[str, int | str] = {}
+    for name, value in args.set:
+        if name in story.variables:
+            try:
+                values[name] = int(value)
+            except ValueError:
+                parser.error(f"--set {name}={value}: {name} takes a whole number")
+        elif name in story.texts:
+            values[name] = value
+        else:
+            parser.error(f"--set: unknown variable '{name}'")
+    if args.scenario is not None and args.scenario not in [s.id for s in story.scenarios]:
+        parser.error(f"unknown scenario '{args.scenario}' (known: "
+                     f"{', '.join(s.id for s in story.scenarios)})")
+    if args.start_at is not None and args.start_at not in story.nodes:
+        parser.error(f"--start-at: unknown node '{args.start_at}'")
+    saves_dir = args.saves_dir
+    if saves_dir is None:
+        saves_dir = Path(os.environ.get("OCTOBERS_SAVES") or "saves")
+    return PlayOptions(content_dirs=list(args.content or []), saves_dir=saves_dir,
+                       seed=args.seed, scenario=args.scenario, load=args.load,
+                       start_at=args.start_at, values=values, flags=list(args.flag),
+                       dev=args.dev, watch=getattr(args, "watch", False))
+
+
+def cmd_play(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`octobers play`."""
+    if args.load is not None:
+        from game.errors import SaveError
+        from game.saves import check_slot
+
+        try:
+            check_slot(args.load)
+        except SaveError as exc:
+            parser.error(str(exc))
+    story = _load(args.content)
+    if story is None:
+        return 1
+    options = _play_options(args, parser, story)
+    if not args.plain:
+        try:
+            from game.tui import run as run_tui
+        except ImportError as exc:
+            _err(f"the full-screen game is not available ({exc}); use --plain")
+            return 1
+        return int(run_tui(story, options))
+    return play_plain(story, options)
+
+
+def play_plain(story: Any, options: Any) -> int:
+    """Start or continue a game in plain mode."""
+    from game.engine import Game
+    from game.errors import SaveError
+    from game.plain import PlainSession
+    from game.saves import SaveStore
+
+    store = SaveStore(options.saves_dir)
+    if options.load is not None:
+        try:
+            game, notes = store.load(options.load, story)
+        except SaveError as exc:
+            _err(str(exc))
+            backups = store.backups(options.load)
+            if backups:
+                _err(f"a backup exists: octobers play --plain --load {backups[0]}")
+            return 1
+        for note in notes:
+            print(f"Note: {note}.")
+    else:
+        game = Game.new(story, options.scenario, options.seed, options.start_at,
+                        options.values, options.flags)
+    return PlainSession(game, store, sys.stdin, sys.stdout).run()

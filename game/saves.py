@@ -1,0 +1,487 @@
+"""Save files: versioned JSON, written atomically, read with suspicion.
+
+A save is one JSON object (see `SAVE_FORMAT`). Writing goes to a temporary file in the same
+folder, is flushed to disk, then renamed over the old file, so a crash leaves either the old
+save or the new one, never half of each. The autosave keeps a few rotating backups. Reading
+never trusts the file: anything wrong gives one SaveError sentence that names the file, and no
+other save is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from game.engine import Branch, Change, Entry, Game, Origin
+from game.errors import SaveError
+from game.model import Story, format_date, iso_date
+from game.schema import DATE_RE
+
+SAVE_FORMAT = 1
+OLDEST_FORMAT = 1
+KIND = "many-octobers-save"
+AUTOSAVE = "autosave"
+BACKUPS = 3
+MAX_SAVE_BYTES = 5 * 1024 * 1024
+_SLOT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,47}(\.[1-9])?$")
+
+
+def default_saves_dir() -> Path:
+    """`$OCTOBERS_SAVES`, else ./saves."""
+    return Path(os.environ.get("OCTOBERS_SAVES") or "saves")
+
+
+def check_slot(slot: str) -> str:
+    """A slot name that cannot leave the saves folder; raises SaveError otherwise."""
+    if not isinstance(slot, str) or not _SLOT_RE.match(slot) or slot.endswith(" "):
+        raise SaveError(f"'{slot}' is not a valid slot name: use letters, digits, spaces, "
+                        "'-' and '_' (up to 48).")
+    return slot
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    """What the save list shows about one slot, read without loading the content."""
+
+    slot: str
+    path: Path
+    saved_at: float
+    date_label: str = ""
+    title: str = ""
+    stats: tuple[tuple[str, int], ...] = ()
+    ending: str | None = None
+    problem: str | None = None
+
+
+class SaveStore:
+    """The saves folder."""
+
+    def __init__(self, folder: Path | str | None = None):
+        self.folder = Path(folder) if folder is not None else default_saves_dir()
+
+    def path(self, slot: str) -> Path:
+        """The file of a slot."""
+        return self.folder / f"{check_slot(slot)}.json"
+
+    # ---- writing -------------------------------------------------------------------------
+    def save(self, game: Game, slot: str) -> Path:
+        """Write a game to a named slot atomically; raises SaveError if it cannot."""
+        target = self.path(slot)
+        self._refuse_newer(target)
+        data = encode(game, slot)
+        self._write(target, data)
+        return target
+
+    def autosave(self, game: Game) -> Path:
+        """Write the autosave, keeping the previous ones as autosave.1 .. autosave.N."""
+        target = self.path(AUTOSAVE)
+        self._refuse_newer(target)
+        temp = self._write_temp(encode(game, AUTOSAVE))
+        try:
+            for index in range(BACKUPS - 1, 0, -1):
+                older = self.folder / f"{AUTOSAVE}.{index}.json"
+                if older.exists():
+                    os.replace(older, self.folder / f"{AUTOSAVE}.{index + 1}.json")
+            if target.exists():
+                os.replace(target, self.folder / f"{AUTOSAVE}.1.json")
+            os.replace(temp, target)
+        except OSError as exc:
+            _unlink_quietly(temp)
+            raise SaveError(f"Could not write {target}: {exc.strerror or exc}.") from None
+        _fsync_dir(self.folder)
+        return target
+
+    def _refuse_newer(self, target: Path) -> None:
+        try:
+            with open(target, "rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            return
+        match = re.search(rb'"format"\s*:\s*(\d+)', head)
+        if match and int(match.group(1)) > SAVE_FORMAT:
+            raise SaveError(f"{target} was made by a newer version of Many Octobers; "
+                            "it is left as it is (save to another slot).")
+
+    def _write(self, target: Path, data: bytes) -> None:
+        temp = self._write_temp(data)
+        try:
+            os.replace(temp, target)
+        except OSError as exc:
+            _unlink_quietly(temp)
+            raise SaveError(f"Could not write {target}: {exc.strerror or exc}.") from None
+        _fsync_dir(self.folder)
+
+    def _write_temp(self, data: bytes) -> Path:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
+        except OSError as exc:
+            raise SaveError(f"Could not write to the saves folder {self.folder}: "
+                            f"{exc.strerror or exc}.") from None
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:
+            _unlink_quietly(Path(name))
+            raise SaveError(f"Could not write to the saves folder {self.folder}: "
+                            f"{exc.strerror or exc}.") from None
+        return Path(name)
+
+    def clean_temp_files(self, older_than: float = 60.0) -> int:
+        """Remove temporary files left by a crash; returns how many."""
+        removed = 0
+        now = time.time()
+        try:
+            candidates = list(self.folder.glob(".tmp-*.json"))
+        except OSError:
+            return 0
+        for path in candidates:
+            try:
+                if now - path.stat().st_mtime > older_than:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                pass
+        return removed
+
+    def delete(self, slot: str) -> None:
+        """Remove a slot."""
+        try:
+            self.path(slot).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise SaveError(f"Could not delete {self.path(slot)}: {exc.strerror or exc}.") \
+                from None
+
+    # ---- reading -------------------------------------------------------------------------
+    def read(self, slot: str) -> dict[str, Any]:
+        """The checked JSON of a slot; raises SaveError with one sentence."""
+        return read_file(self.path(slot))
+
+    def load(self, slot: str, story: Story) -> tuple[Game, list[str]]:
+        """A game from a slot, and notes about anything in it the content no longer has."""
+        path = self.path(slot)
+        data = read_file(path)
+        try:
+            return decode(data, story, str(path))
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+            raise SaveError(f"{path} is damaged ({exc}).") from None
+
+    def exists(self, slot: str) -> bool:
+        """Whether a slot has a file."""
+        return self.path(slot).is_file()
+
+    def backups(self, slot: str) -> list[str]:
+        """The backup slots of a slot that exist, newest first."""
+        if slot != AUTOSAVE:
+            return []
+        return [f"{AUTOSAVE}.{i}" for i in range(1, BACKUPS + 1)
+                if (self.folder / f"{AUTOSAVE}.{i}.json").is_file()]
+
+    def slots(self) -> list[SlotInfo]:
+        """Every save in the folder, newest first; broken ones carry their problem."""
+        infos = []
+        try:
+            files = sorted(self.folder.glob("*.json"))
+        except OSError:
+            return []
+        for path in files:
+            slot = path.stem
+            if path.name.startswith(".") or not _SLOT_RE.match(slot):
+                continue
+            try:
+                mtime = path.stat().st_mtime
+            except OSError:
+                continue
+            try:
+                data = read_file(path)
+            except SaveError as exc:
+                infos.append(SlotInfo(slot, path, mtime, problem=str(exc)))
+                continue
+            summary = data.get("summary", {})
+            stats = tuple((str(k), int(v)) for k, v in summary.get("stats", {}).items()
+                          if isinstance(v, int))
+            infos.append(SlotInfo(slot, path, float(data.get("saved_at", mtime)),
+                                  str(summary.get("date", "")), str(summary.get("title", "")),
+                                  stats, data["state"].get("ending")))
+        infos.sort(key=lambda info: info.saved_at, reverse=True)
+        return infos
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---- encoding ------------------------------------------------------------------------------
+def encode(game: Game, slot: str) -> bytes:
+    """The bytes of a save file for a game."""
+    story = game.story
+    title, date_label = "", format_date(game.date)
+    if game.ending is not None:
+        title = game.text(game.ending.title)
+    elif game.node is not None:
+        title = game.text(game.node.title)
+    data = {
+        "kind": KIND,
+        "format": SAVE_FORMAT,
+        "game": story.title,
+        "content_hash": story.content_hash,
+        "saved_at": round(time.time(), 3),
+        "slot": slot,
+        "summary": {
+            "date": date_label,
+            "title": title,
+            "stats": {v.label: int(game.values[v.id]) for v in story.shown_variables},
+        },
+        "origin": {
+            "scenario": game.origin.scenario,
+            "seed": game.origin.seed,
+            "start_at": game.origin.start_at,
+            "values": dict(game.origin.values),
+            "flags": list(game.origin.flags),
+        },
+        "state": {
+            "date": iso_date(game.date),
+            "node": game.node_id,
+            "ending": game.ending_id,
+            "turn": game.turn,
+            "rng": game.rng_state,
+            "values": game.values,
+            "flags": sorted(game.flags),
+            "seen": sorted(game.seen),
+            "chosen": sorted([list(pair) for pair in game.chosen]),
+        },
+        "path": [list(step) for step in game.path],
+        "branches": [
+            {"at": b.at, "path": [list(s) for s in b.path], "date": iso_date(b.date),
+             "title": b.title}
+            for b in game.branches
+        ],
+        "timeline": [_entry_json(entry) for entry in game.timeline],
+        "history": [[iso_date(date), values] for date, values in game.history],
+        "problems": game.problems[-20:],
+    }
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+            + "\n").encode("utf-8")
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    return {
+        "turn": entry.turn, "date": iso_date(entry.date), "node": entry.node_id,
+        "title": entry.title, "choice": entry.choice_id, "label": entry.label,
+        "log": entry.log, "outcome": entry.outcome,
+        "changes": {c.id: [c.label, c.before, c.after, c.shown] for c in entry.changes},
+    }
+
+
+# ---- decoding ------------------------------------------------------------------------------
+def read_file(path: Path) -> dict[str, Any]:
+    """Read and structurally check a save file; raises SaveError with one sentence."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SAVE_BYTES:
+            raise SaveError(f"{path} is too large to be a save.")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SaveError(f"There is no save at {path}.") from None
+    except OSError as exc:
+        raise SaveError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+    if not raw.strip():
+        raise SaveError(f"{path} is empty; it is not a usable save.")
+    try:
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
+                          parse_constant=_no_constants)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        reason = "it is truncated or damaged" if isinstance(exc, json.JSONDecodeError) \
+            else str(exc) if isinstance(exc, ValueError) and "duplicate" in str(exc) \
+            else "it is not valid JSON text"
+        raise SaveError(f"{path} is not a usable save ({reason}).") from None
+    if not isinstance(data, dict) or data.get("kind") != KIND:
+        raise SaveError(f"{path} is not a Many Octobers save.")
+    version = data.get("format")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SaveError(f"{path} has no valid format version.")
+    if version > SAVE_FORMAT:
+        raise SaveError(f"{path} was made by a newer version of Many Octobers "
+                        f"(save format {version}); update the game to load it.")
+    if version < OLDEST_FORMAT:
+        raise SaveError(f"{path} uses save format {version}, too old to load.")
+    try:
+        _check_shape(data)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise SaveError(f"{path} is damaged ({exc}).") from None
+    return data
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key '{key}'")
+        out[key] = value
+    return out
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_shape(data: dict[str, Any]) -> None:
+    def need(cond: bool, what: str) -> None:
+        if not cond:
+            raise ValueError(what)
+
+    origin, state = data["origin"], data["state"]
+    need(isinstance(origin, dict) and isinstance(state, dict), "origin or state is not an object")
+    need(isinstance(origin["scenario"], str), "bad scenario")
+    need(_is_int(origin["seed"]), "bad seed")
+    need(origin.get("start_at") is None or isinstance(origin["start_at"], str), "bad start")
+    need(isinstance(origin.get("values", {}), dict), "bad start values")
+    need(isinstance(origin.get("flags", []), list), "bad start flags")
+    need(isinstance(state["date"], str) and DATE_RE.match(state["date"]) is not None, "bad date")
+    need(state["node"] is None or isinstance(state["node"], str), "bad node")
+    need(state["ending"] is None or isinstance(state["ending"], str), "bad ending")
+    need(_is_int(state["turn"]) and state["turn"] >= 0, "bad turn")
+    need(_is_int(state["rng"]) and 0 <= state["rng"] < 2**64, "bad random state")
+    need(isinstance(state["values"], dict), "bad values")
+    for key, value in state["values"].items():
+        need(isinstance(key, str) and (_is_int(value) or isinstance(value, str)),
+             f"bad value for {key}")
+        if isinstance(value, float):
+            need(math.isfinite(value), "bad number")
+    for name in ("flags", "seen"):
+        need(isinstance(state[name], list) and all(isinstance(x, str) for x in state[name]),
+             f"bad {name}")
+    need(isinstance(state["chosen"], list) and all(_pair(x) for x in state["chosen"]),
+         "bad chosen")
+    need(isinstance(data["path"], list) and all(_pair(x) for x in data["path"]), "bad path")
+    need(isinstance(data.get("timeline", []), list), "bad timeline")
+    need(isinstance(data.get("history", []), list), "bad history")
+    need(isinstance(data.get("branches", []), list), "bad branches")
+    for branch in data.get("branches", []):
+        need(isinstance(branch, dict) and _is_int(branch.get("at"))
+             and isinstance(branch.get("path"), list)
+             and all(_pair(x) for x in branch["path"]), "bad branch")
+
+
+def _pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(x, str) for x in value)
+
+
+def _date(text: str) -> int:
+    match = DATE_RE.match(text)
+    if match is None:
+        raise ValueError(f"bad date {text!r}")
+    return int(match.group(1)) * 12 + int(match.group(2)) - 1
+
+
+def decode(data: dict[str, Any], story: Story, name: str) -> tuple[Game, list[str]]:
+    """A game from checked save data; notes say what the content no longer has."""
+    notes: list[str] = []
+    if data.get("game") != story.title:
+        raise SaveError(f"{name} belongs to another game ('{data.get('game')}').")
+    origin_json, state = data["origin"], data["state"]
+    scenario_ids = [s.id for s in story.scenarios]
+    scenario = origin_json["scenario"]
+    if scenario not in scenario_ids:
+        notes.append(f"the scenario '{scenario}' no longer exists")
+        scenario = scenario_ids[0]
+    start_at = origin_json.get("start_at")
+    if start_at is not None and start_at not in story.nodes:
+        notes.append(f"the starting node '{start_at}' no longer exists")
+        start_at = None
+    origin_values = {k: v for k, v in origin_json.get("values", {}).items()
+                     if (k in story.variables and _is_int(v))
+                     or (k in story.texts and isinstance(v, str))}
+    origin = Origin(scenario, origin_json["seed"], start_at,
+                    tuple(sorted(origin_values.items())),
+                    tuple(str(f) for f in origin_json.get("flags", [])))
+    game = Game(story, origin)
+    values: dict[str, Any] = {v.id: v.start for v in story.variables.values()}
+    values.update({t.id: t.start for t in story.texts.values()})
+    dropped = []
+    for key, value in state["values"].items():
+        variable = story.variables.get(key)
+        if variable is not None and _is_int(value):
+            values[key] = max(variable.min, min(variable.max, value))
+        elif key in story.texts and isinstance(value, str):
+            values[key] = value
+        else:
+            dropped.append(key)
+    if dropped:
+        notes.append(f"variables no longer in the game were dropped: {', '.join(dropped)}")
+    game.values = values
+    game.flags = set(state["flags"])
+    game.seen = {s for s in state["seen"] if s in story.nodes}
+    game.chosen = {(a, b) for a, b in state["chosen"]}
+    game.date = _date(state["date"])
+    game.turn = state["turn"]
+    game.rng_state = state["rng"]
+    game.path = [(a, b) for a, b in data["path"]]
+    game.branches = [Branch(b["at"], [(x, y) for x, y in b["path"]],
+                            _date(b.get("date", state["date"])), str(b.get("title", "")))
+                     for b in data.get("branches", [])]
+    game.timeline = [_entry(e) for e in data.get("timeline", []) if isinstance(e, dict)]
+    game.history = [(_date(d), {k: int(v) for k, v in vals.items() if _is_int(v)})
+                    for d, vals in data.get("history", [])
+                    if isinstance(d, str) and isinstance(vals, dict)]
+    node, ending = state["node"], state["ending"]
+    ending_ids = {e.id for e in story.endings}
+    if ending is not None:
+        if ending in ending_ids:
+            game.ending_id = ending
+        else:
+            notes.append(f"the ending '{ending}' no longer exists; the story goes on")
+            game._advance(None)
+    elif node is not None and node in story.nodes:
+        game.node_id = node
+    else:
+        if node is not None:
+            notes.append(f"the event '{node}' no longer exists; the story moves on to the "
+                         "next one")
+        game._advance(None)
+    if not game.history:
+        game._record_history()
+    return game, notes
+
+
+def _entry(item: dict[str, Any]) -> Entry:
+    changes = []
+    for key, value in (item.get("changes") or {}).items():
+        if isinstance(value, list) and len(value) == 4:
+            changes.append(Change(key, str(value[0]), int(value[1]), int(value[2]),
+                                  bool(value[3])))
+    return Entry(int(item.get("turn", 0)), _date(str(item.get("date", "0001-01"))),
+                 str(item.get("node", "")), str(item.get("title", "")),
+                 str(item.get("choice", "")), str(item.get("label", "")),
+                 str(item.get("log", "")), item.get("outcome"), tuple(changes))
