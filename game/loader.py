@@ -102,6 +102,8 @@ class _Loader:
             file.data, problems = read_yaml(file.path, file.display)
             self.problems.extend(problems)
             file.reader = Reader(file.display, self.problems)
+        if any(p.severity == "error" for p in self.problems):
+            return None, self.problems  # unreadable files: later checks would only cascade
         game_files = [f for f in self.files if f.role == "game"]
         if not game_files or game_files[0].data is None:
             if not game_files:

@@ -1,0 +1,72 @@
+"""Shared fixtures: the mini story, inline content folders, the shipped campaign."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from game.loader import load_story, load_with_problems
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+REPO = Path(__file__).parent.parent
+
+GAME_YAML = """\
+title: Test
+variables:
+  stability: {label: Stability, start: 50, shown: true}
+  industry: {label: Industry, start: 20, shown: true}
+texts:
+  leader: {label: Leading, start: Lvov}
+scenarios:
+  - {id: s, title: S, date: 1917-03, start: first}
+endings:
+  - {id: collapse, immediate: true, when: "stability <= 0", title: Collapse, text: Gone.}
+  - {id: fallback, title: Fallback, text: The end.}
+"""
+
+FIRST_NODE = """\
+- id: first
+  date: 1917-03
+  title: First
+  text: Start.
+  history: Real.
+  choices:
+    - {id: go, label: Go}
+"""
+
+
+@pytest.fixture
+def mini_story():
+    """The small fixture story that uses every key of the format."""
+    return load_story([MINI])
+
+
+@pytest.fixture
+def make_content(tmp_path):
+    """Write a content folder from inline YAML: make_content(events=..., game=...)."""
+
+    def make(events: str = FIRST_NODE, game: str = GAME_YAML, **files: str) -> Path:
+        folder = tmp_path / "content"
+        folder.mkdir(exist_ok=True)
+        (folder / "game.yaml").write_text(textwrap.dedent(game), encoding="utf-8")
+        (folder / "events.yaml").write_text(textwrap.dedent(events), encoding="utf-8")
+        for name, text in files.items():
+            (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        return folder
+
+    return make
+
+
+@pytest.fixture
+def problems_of(make_content):
+    """Load inline content and return its problems as 'file:line: message' strings."""
+
+    def run(events: str = FIRST_NODE, game: str = GAME_YAML, **files: str) -> list[str]:
+        folder = make_content(events, game, **files)
+        _, problems = load_with_problems([folder])
+        return [f"{Path(p.where.path).name}:{p.where.line}: {p.message}" for p in problems]
+
+    return run
