@@ -508,7 +508,7 @@ class _Loader:
         when = self.expr(r, spec["when"], f"{what}: when") if "when" in spec else None
         locked = self.template(r, spec["locked"], f"{what}: locked") if "locked" in spec \
             else None
-        if locked is not None and when is None:
+        if locked is not None and "when" not in spec:
             r.error(spec["locked"], f"{what}: 'locked' needs a 'when' to say when it is locked")
         ai: float | Expr = 1.0
         if "ai" in spec:
