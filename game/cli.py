@@ -53,8 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("-n", "--runs", type=int, default=1000, metavar="N",
                           help="how many games (default 1000)")
     simulate.add_argument("--seed", type=int, default=0, metavar="S")
-    simulate.add_argument("--scenario", metavar="ID",
-                          help="scenario to start from, or 'all' to cycle through them")
+    simulate.add_argument("--scenario", metavar="ID", default="all",
+                          help="scenario to start every game from (default: 'all', cycling "
+                               "through the scenarios in order)")
     simulate.add_argument("--policy", choices=("random", "first", "weighted"),
                           default="random", help="how choices are picked")
     simulate.add_argument("--json", action="store_true", help="print JSON")

@@ -95,9 +95,9 @@ def _weighted(game: Game, views: list[Any], roll: float) -> Any:
     return views[-1]
 
 
-def simulate(story: Story, runs: int, seed: int = 0, scenario: str | None = None,
+def simulate(story: Story, runs: int, seed: int = 0, scenario: str | None = "all",
              policy: str = "random") -> SimReport:
-    """Play `runs` games and gather the report."""
+    """Play `runs` games and gather the report; scenario "all" cycles through every one."""
     started = time.perf_counter()
     report = SimReport(runs, seed)
     for index in range(runs):
