@@ -1,0 +1,326 @@
+"""The Textual app: one Game at a time, shown through a stack of screens.
+
+How it fits together
+--------------------
+`OctobersApp` holds `story`, `options`, `store` (the SaveStore) and `game` (the Game being
+played, or None on the title screen). Screens read `self.app.game` and call app methods; no
+screen applies a rule itself, every change goes through the engine.
+
+- `app.new_game(scenario_id)` starts a game (seed, start node and set-up from the options) and
+  shows it; `app.install_game(game)` shows any Game, e.g. after a load, a rewind or a return to
+  a branch: it drops every screen above the title, pushes a fresh GameScreen (or the ending
+  screen when the game is over) and autosaves unless told not to.
+- `app.take_choice(number)` is the only way play moves on: the engine's `choose`, then the
+  autosave, then (when the game ended) the endings-discovered file and the ending screen.
+- `app.autosave()` writes `autosave.json` (SaveStore.autosave); a failure is a
+  `notify(severity="error")` and play goes on. Quitting autosaves only if the game changed
+  since the last autosave, so backups are not pushed out by idle quits.
+- Screens: the title screen is the bottom of the stack. Add a screen by pushing an instance
+  (`app.push_screen(MyScreen())`); dialogs are `ModalScreen`s and Escape dismisses them.
+  Screens that may not exist yet are opened by name with `app.show(name)` (see `NAMED_SCREENS`:
+  a module path and class, constructed with no arguments; `app.has_screen(name)` tells whether
+  it exists). Below `MIN_SIZE` a "terminal too small" screen covers everything; the screens
+  underneath are created only once the terminal is big enough.
+
+Keys
+----
+App-wide: `q` quit (autosaves), `?`/`F1` help, `ctrl+p` command palette. Game screen: `1`-`9`
+choose, arrows and Enter choose, `o` "In our timeline" note, `t` timeline, `s` save, `l` load.
+Ending screen: `e` export. Dialogs: Escape goes back. `q` is not a priority binding, so a text
+input that has focus keeps its `q`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from game.engine import Game, TurnResult
+from game.errors import SaveError
+from game.model import Story
+from game.options import PlayOptions
+from game.progress import discovered, record_ending
+from game.saves import AUTOSAVE, SaveStore, default_saves_dir
+from game.tui.theme import DEFAULT_THEME, THEMES
+
+MIN_SIZE = (40, 12)
+
+NAMED_SCREENS: dict[str, tuple[str, str]] = {
+    "title": ("game.tui.screens.title", "TitleScreen"),
+    "scenario": ("game.tui.screens.scenario", "ScenarioScreen"),
+    "game": ("game.tui.screens.game", "GameScreen"),
+    "help": ("game.tui.screens.help", "HelpScreen"),
+    "timeline": ("game.tui.screens.timeline", "TimelineScreen"),
+    "save": ("game.tui.screens.saves", "SaveScreen"),
+    "load": ("game.tui.screens.saves", "LoadScreen"),
+    "ending": ("game.tui.screens.ending", "EndingScreen"),
+}
+"""Screens opened by name: name -> (module, class). Part of the contract between screens."""
+
+
+class OctobersApp(App[int]):
+    """Many Octobers in the terminal."""
+
+    TITLE = "Many Octobers"
+    CSS_PATH = "octobers.tcss"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, story: Story, options: PlayOptions, store: SaveStore | None = None):
+        super().__init__()
+        self.story = story
+        self.options = options
+        self.store = store or SaveStore(options.saves_dir or default_saves_dir())
+        self.game: Game | None = None
+        self.last_result: TurnResult | None = None
+        self._saved: tuple[int, int] | None = None
+        self._started = False
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = DEFAULT_THEME
+
+    # ---- screens -------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        """A blank base: the title goes on top once the terminal is big enough."""
+        return Screen(id="_base")
+
+    def on_mount(self) -> None:
+        """Start on the title screen (or straight into a game with --load)."""
+        self.store.clean_temp_files()
+        self._check_size()
+
+    def on_resize(self) -> None:
+        """Cover the screens with a notice while the terminal is too small."""
+        self._check_size()
+
+    @property
+    def too_small(self) -> bool:
+        """Whether the terminal is below the minimum size."""
+        width, height = self.size
+        return width < MIN_SIZE[0] or height < MIN_SIZE[1]
+
+    def _check_size(self) -> None:
+        from game.tui.screens.too_small import TooSmallScreen
+
+        covered = isinstance(self.screen, TooSmallScreen)
+        if self.too_small and not covered:
+            self.push_screen(TooSmallScreen())
+        elif not self.too_small:
+            if covered:
+                self.pop_screen()
+            if not self._started:
+                self._started = True
+                self._start()
+
+    def _start(self) -> None:
+        from game.tui.screens.title import TitleScreen
+
+        self.push_screen(TitleScreen())
+        if self.options.load is not None:
+            self.load_slot(self.options.load)
+
+    def has_screen(self, name: str) -> bool:
+        """Whether a named screen is available (another part may not have built it yet)."""
+        module, _ = NAMED_SCREENS.get(name, ("", ""))
+        try:
+            return bool(module) and importlib.util.find_spec(module) is not None
+        except ImportError:
+            return False
+
+    def show(self, name: str) -> bool:
+        """Push a fresh instance of a named screen; False (and a notice) if it is missing."""
+        if not self.has_screen(name):
+            self.notify(f"The {name} screen is not available.", severity="warning")
+            return False
+        module, cls_name = NAMED_SCREENS[name]
+        screen_cls = getattr(importlib.import_module(module), cls_name)
+        self.push_screen(screen_cls())
+        return True
+
+    def _drop_to_title(self) -> None:
+        from game.tui.screens.title import TitleScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
+            self.pop_screen()
+
+    def go_to_title(self) -> None:
+        """Back to the title screen; the game stays saved in the autosave."""
+        self.autosave_if_changed()
+        self._drop_to_title()
+        self.game = None
+        self.last_result = None
+        self.screen.refresh(recompose=True)
+
+    # ---- games ---------------------------------------------------------------------------
+    def new_game(self, scenario_id: str | None = None) -> Game:
+        """Start a new game of a scenario with the options' seed and set-up, and show it."""
+        options = self.options
+        game = Game.new(self.story, scenario_id or options.scenario, options.seed,
+                        options.start_at, options.values, options.flags)
+        self.install_game(game)
+        return game
+
+    def install_game(self, game: Game, autosave: bool = True,
+                     notes: Iterable[str] = ()) -> None:
+        """Make `game` the game being played and show it (game screen, or ending if over)."""
+        from game.tui.screens.game import GameScreen
+
+        self.game = game
+        self.last_result = None
+        self._drop_to_title()
+        if game.over and self.has_screen("ending"):
+            self.show("ending")
+        else:
+            self.push_screen(GameScreen())
+        for note in notes:
+            self.notify(f"Note: {note}.", severity="warning", markup=False, timeout=8)
+        if autosave:
+            self.autosave()
+        else:
+            self._saved = (id(game), game.turn)
+
+    def load_slot(self, slot: str) -> bool:
+        """Load a save and show it; a bad save is one notice and the game goes on."""
+        try:
+            game, notes = self.store.load(slot, self.story)
+        except SaveError as exc:
+            message = str(exc)
+            backups = self.store.backups(slot)
+            if backups:
+                message += f" A backup exists: {backups[0]}."
+            self.notify(message, title="Cannot load", severity="error", markup=False,
+                        timeout=10)
+            return False
+        self.install_game(game, autosave=False, notes=notes)
+        return True
+
+    def take_choice(self, number: int) -> TurnResult | None:
+        """Take a choice of the current game; autosave; on an ending, record and show it."""
+        game = self.game
+        if game is None or game.over:
+            return None
+        try:
+            result = game.choose(number)
+        except ValueError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return None
+        self.last_result = result
+        for problem in result.problems:
+            self.notify(f"Content problem: {problem}", severity="warning", markup=False)
+        self.autosave()
+        if game.over:
+            self.record_ending(game)
+            if self.has_screen("ending"):
+                self._drop_to_title()
+                self.show("ending")
+        return result
+
+    def record_ending(self, game: Game) -> None:
+        """Remember the ending for "endings discovered" (quietly: it is not a save)."""
+        if game.ending_id is not None:
+            record_ending(self.store.folder, self.story, game.ending_id)
+
+    def endings_discovered(self) -> tuple[int, int]:
+        """(discovered, total) endings of this story."""
+        return discovered(self.store.folder, self.story)
+
+    def autosave(self) -> Path | None:
+        """Write the autosave; on failure tell the player and go on."""
+        game = self.game
+        if game is None:
+            return None
+        try:
+            path = self.store.autosave(game)
+        except SaveError as exc:
+            self.notify(f"Autosave failed: {exc} Play goes on.", title="Autosave",
+                        severity="error", markup=False, timeout=8)
+            return None
+        self._saved = (id(game), game.turn)
+        return path
+
+    def autosave_if_changed(self) -> Path | None:
+        """Autosave unless the game is unchanged since the last autosave."""
+        game = self.game
+        if game is None or self._saved == (id(game), game.turn):
+            return None
+        return self.autosave()
+
+    @property
+    def autosave_path(self) -> Path:
+        """Where the autosave lives."""
+        return self.store.path(AUTOSAVE)
+
+    # ---- actions -------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Quit from any screen; the autosave is the progress."""
+        self.autosave_if_changed()
+        self.exit(0)
+
+    def action_help(self) -> None:
+        """Show every key."""
+        from game.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_new_game(self) -> None:
+        """Pick a scenario and start a new game."""
+        from game.tui.screens.scenario import ScenarioScreen
+
+        self.push_screen(ScenarioScreen())
+
+    def action_show(self, name: str) -> None:
+        """Open a named screen (timeline, save, load)."""
+        if name in ("timeline", "save") and self.game is None:
+            self.notify("Start or continue a game first.", severity="warning")
+            return
+        self.show(name)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette: the game's main actions, then Textual's own."""
+        yield SystemCommand("New game", "Pick a scenario and start again", self.action_new_game)
+        if self.game is not None:
+            yield SystemCommand("Save", "Save the game to a named slot",
+                                lambda: self.action_show("save"))
+            yield SystemCommand("Timeline", "The history so far; return to a decision",
+                                lambda: self.action_show("timeline"))
+        yield SystemCommand("Load", "Load a saved game", lambda: self.action_show("load"))
+        yield SystemCommand("Help", "Every key and what it does", self.action_help)
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
+        yield SystemCommand("Quit", "Quit (the game is autosaved)", self.action_quit)
+
+
+def make_app(story: Story, options: PlayOptions) -> OctobersApp:
+    """The app for a story and options, not yet running (tests build it this way)."""
+    return OctobersApp(story, options)
+
+
+def run_app(story: Story, options: PlayOptions) -> int:
+    """Run the app; after an unexpected error, autosave and say where the save is."""
+    app = make_app(story, options)
+    crashed = False
+    try:
+        code = app.run()
+    except Exception:  # noqa: BLE001 - anything escaping Textual itself
+        crashed = True
+        code = 1
+    if app.return_code not in (None, 0) or crashed:
+        saved = app.autosave_if_changed() if app.game is not None else None
+        path = saved or (app.autosave_path if app.autosave_path.exists() else None)
+        sys.stderr.write("octobers: the game hit an unexpected error (details above).\n")
+        if path is not None:
+            sys.stderr.write(f"octobers: your game is saved in {path}; continue it with "
+                             f"'octobers play --load {AUTOSAVE}'.\n")
+        return int(code or 1)
+    return int(code or 0)

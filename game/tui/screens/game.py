@@ -1,0 +1,109 @@
+"""The game screen: date and event, the narrative, the choices and the state of the country."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from game.engine import Game, TurnResult
+from game.model import format_date
+from game.tui.widgets.choice_list import ChoiceList
+from game.tui.widgets.narrative import Narrative
+from game.tui.widgets.sidebar import Sidebar
+from game.tui.widgets.stat_bar import change_text
+
+
+def result_line(result: TurnResult) -> Content:
+    """What the last choice did: its log line and the shown values it moved."""
+    parts: list[str | tuple[str, str] | Content] = [("→ ", "bold $secondary"), result.entry.log]
+    for change in result.entry.changes:
+        if change.shown:
+            parts += ["  ", (change.label, "bold"), " ", change_text(change.delta)]
+    return Content.assemble(*parts)
+
+
+class GameScreen(Screen[None]):
+    """Play: one event at a time, until an ending."""
+
+    BINDINGS = [
+        *[Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)],
+        Binding("o", "history_note", "In our timeline"),
+        Binding("t", "app.show('timeline')", "Timeline"),
+        Binding("s", "app.show('save')", "Save"),
+        Binding("l", "app.show('load')", "Load"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        game = self.game
+        yield Static(id="scene-header")
+        with Horizontal(id="game-body"):
+            with Vertical(id="main-column"):
+                yield Narrative(id="narrative")
+                yield Static(id="last-turn")
+                yield ChoiceList(id="choices")
+            yield Sidebar(game, id="sidebar")
+        yield Footer()
+
+    @property
+    def game(self) -> Game:
+        """The game being played (the app's)."""
+        game = self.app.game  # type: ignore[attr-defined]
+        assert game is not None, "the game screen needs a game"
+        return game
+
+    def on_mount(self) -> None:
+        """Show the current event."""
+        self.show_scene(self.app.last_result)  # type: ignore[attr-defined]
+
+    def show_scene(self, result: TurnResult | None = None) -> None:
+        """Show the current event (or the ending), and what the last choice did."""
+        game = self.game
+        last = self.query_one("#last-turn", Static)
+        last.update(result_line(result) if result is not None else "")
+        last.display = result is not None
+        self.query_one(Sidebar).update_from(game)
+        choices = self.query_one(ChoiceList)
+        if game.over:
+            title, epilogue = game.ending_text()
+            self._header_text(format_date(game.date), f"The end: {title}")
+            self.query_one(Narrative).show(epilogue)
+            choices.set_choices(())
+            choices.display = False
+            return
+        scene = game.scene()
+        self._header_text(scene.date_label, scene.title)
+        self.query_one(Narrative).show(scene.text)
+        choices.display = True
+        choices.set_choices(scene.choices)
+        choices.focus()
+
+    def _header_text(self, date_label: str, title: str) -> None:
+        header = Content.assemble((date_label, "bold $secondary"), ("  ·  ", "dim"),
+                                  (title, "bold"))
+        self.query_one("#scene-header", Static).update(header)
+
+    def on_choice_list_chosen(self, message: ChoiceList.Chosen) -> None:
+        """Take the choice through the app (engine, autosave, ending)."""
+        message.stop()
+        result = self.app.take_choice(message.number)  # type: ignore[attr-defined]
+        if result is not None and self.is_current:
+            self.show_scene(result)
+
+    def action_choose(self, number: int) -> None:
+        """Keys 1-9."""
+        if not self.game.over:
+            self.query_one(ChoiceList).pick(number)
+
+    def action_history_note(self) -> None:
+        """Show the event's "In our timeline" note."""
+        from game.tui.screens.history_note import HistoryNoteScreen
+
+        game = self.game
+        if game.over:
+            return
+        scene = game.scene()
+        self.app.push_screen(HistoryNoteScreen(scene.title, scene.history))

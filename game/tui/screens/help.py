@@ -1,0 +1,68 @@
+"""Help: how to play, and every key."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown, Static
+
+HOW_TO_PLAY = """\
+You lead the revolutionary state from 1917. Each event brings a decision; your choices move
+**stability**, **industry** and **war-readiness** (the bars on the right, with ▲/▼ for the
+last change and a line of their history) and decide what happens next. The game saves itself
+after every choice: quit whenever you like and pick *Continue* on the title screen.
+"""
+
+KEYS = [
+    ("Anywhere", [
+        ("q", "quit (the game is already saved)"),
+        ("? or F1", "this help"),
+        ("ctrl+p", "command palette: new game, save, load, timeline, help, theme, quit"),
+        ("Escape", "close a dialog, go back"),
+        ("Tab / shift+Tab", "move between parts of the screen"),
+    ]),
+    ("Title and menus", [
+        ("↑ ↓, Enter", "pick an entry (or click it)"),
+    ]),
+    ("Playing", [
+        ("1 – 9", "take that choice"),
+        ("↑ ↓, Enter", "take the highlighted choice (or click it)"),
+        ("o", "\"In our timeline\": what really happened"),
+        ("t", "timeline: the history so far; return to an earlier decision"),
+        ("s", "save to a named slot"),
+        ("l", "load a saved game"),
+        ("Page Up / Page Down", "scroll the narrative (when it has focus)"),
+    ]),
+    ("Timeline, saves and ending", [
+        ("↑ ↓, Enter", "pick an entry or slot"),
+        ("e", "export the finished game as a Markdown chronicle (ending screen)"),
+    ]),
+]
+
+
+def keys_markdown() -> str:
+    """Every key as Markdown tables, one per place."""
+    out = []
+    for place, keys in KEYS:
+        out.append(f"### {place}\n\n| Key | What it does |\n|---|---|")
+        out += [f"| {key} | {what} |" for key, what in keys]
+        out.append("")
+    return "\n".join(out)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key and what it does; Escape closes."""
+
+    BINDINGS = [("escape,question_mark,f1", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box", classes="dialog"):
+            yield Static("How to play", id="help-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Markdown(HOW_TO_PLAY + "\n" + keys_markdown(), open_links=False)
+            yield Static("Escape closes", classes="dialog-hint")
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        """Close help."""
+        self.dismiss(result)

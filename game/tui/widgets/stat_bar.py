@@ -1,0 +1,84 @@
+"""One shown variable: its label and value, the last change ▲/▼, a bar and a sparkline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult, RenderResult
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Sparkline, Static
+
+
+def change_text(delta: int) -> Content:
+    """'▲5' in the success colour, '▼3' in the error colour, '' for no change."""
+    if delta > 0:
+        return Content.styled(f"▲{delta}", "bold $success")
+    if delta < 0:
+        return Content.styled(f"▼{-delta}", "bold $error")
+    return Content("")
+
+
+class Meter(Widget):
+    """A one-line bar filled in proportion to a value between a minimum and a maximum."""
+
+    DEFAULT_CSS = """
+    Meter { height: 1; color: $secondary; }
+    """
+
+    value: reactive[int] = reactive(0)
+
+    def __init__(self, value: int, minimum: int, maximum: int, *, id: str | None = None):
+        super().__init__(id=id)
+        self.minimum = minimum
+        self.maximum = maximum
+        self.set_reactive(Meter.value, value)
+
+    def render(self) -> RenderResult:
+        width = max(1, self.size.width)
+        span = max(1, self.maximum - self.minimum)
+        share = min(1.0, max(0.0, (self.value - self.minimum) / span))
+        filled = round(share * width)
+        return Content.assemble("█" * filled, ("░" * (width - filled), "dim"))
+
+
+class StatBar(Widget):
+    """A labelled bar for one variable, with its history as a sparkline."""
+
+    DEFAULT_CSS = """
+    StatBar { height: auto; margin-bottom: 1; }
+    StatBar > .stat-line { height: 1; }
+    StatBar > Sparkline { height: 1; }
+    StatBar > Sparkline > .sparkline--max-color { color: $secondary; }
+    StatBar > Sparkline > .sparkline--min-color { color: $primary; }
+    """
+
+    def __init__(self, var_id: str, label: str, value: int, minimum: int, maximum: int,
+                 *, delta: int = 0, history: Sequence[float] = ()):
+        super().__init__(id=f"stat-{var_id}")
+        self.var_id = var_id
+        self.label = label
+        self.value = value
+        self.delta = delta
+        self._meter = Meter(value, minimum, maximum)
+        self._history = list(history) or [float(value)]
+        self._line = Static(self._line_text(), classes="stat-line")
+
+    def compose(self) -> ComposeResult:
+        yield self._line
+        yield self._meter
+        yield Sparkline(self._history)
+
+    def _line_text(self) -> Content:
+        return Content.assemble((self.label, "bold"), " ", str(self.value), " ",
+                                change_text(self.delta))
+
+    def set_stat(self, value: int, delta: int, history: Sequence[float]) -> None:
+        """Show a new value, its last change and its history."""
+        self.value = value
+        self.delta = delta
+        self._history = list(history) or [float(value)]
+        self._line.update(self._line_text())
+        self._meter.value = value
+        self.query_one(Sparkline).data = self._history
