@@ -1,4 +1,4 @@
-"""The `octobers` command: play, check and simulate.
+"""The `octobers` command: play, check, simulate and export.
 
 Imports stay lazy so that `octobers --version`, `check` and `simulate` start fast and never
 load Textual; only `play` without `--plain` imports the TUI.
@@ -59,6 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--policy", choices=("random", "first", "weighted"),
                           default="random", help="how choices are picked")
     simulate.add_argument("--json", action="store_true", help="print JSON")
+
+    export = commands.add_parser("export", help="write a saved game as a Markdown chronicle")
+    export.add_argument("slot", metavar="SLOT", help="the save slot, e.g. autosave")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="where to write it ('-' for stdout; default: "
+                             "SAVES/SLOT-chronicle.md)")
+    export.add_argument("--saves-dir", metavar="DIR", type=Path,
+                        help="save folder (default: $OCTOBERS_SAVES or ./saves)")
+    _content_arg(export)
     return parser
 
 
@@ -82,6 +91,9 @@ def _add_play_options(play: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `octobers` command; returns the exit status."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["play", *argv]  # `octobers --content DIR` plays, like `octobers play ...`
     args = parser.parse_args(argv)
     command = args.command or "play"
     if args.command is None:
@@ -91,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(args)
         if command == "simulate":
             return cmd_simulate(args, parser)
+        if command == "export":
+            return cmd_export(args, parser)
         return cmd_play(args, parser)
     except KeyboardInterrupt:
         return 130
@@ -174,6 +188,44 @@ def cmd_simulate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     print(f"Errors: {len(data['errors'])}")
     for error in data["errors"][:20]:
         print(f"  {error}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`octobers export SLOT [-o FILE]`: a saved game as a Markdown chronicle."""
+    from game.chronicle import chronicle
+    from game.errors import SaveError
+    from game.saves import SaveStore, check_slot
+
+    try:
+        check_slot(args.slot)
+    except SaveError as exc:
+        parser.error(str(exc))
+    store = SaveStore(args.saves_dir or Path(os.environ.get("OCTOBERS_SAVES") or "saves"))
+    if not store.exists(args.slot):
+        _err(f"there is no save '{args.slot}' in {store.folder}.")
+        return 1
+    story = _load(args.content)
+    if story is None:
+        return 1
+    try:
+        game, notes = store.load(args.slot, story)
+    except SaveError as exc:
+        _err(str(exc))
+        return 1
+    for note in notes:
+        _err(f"note: {note}.")
+    text = chronicle(game)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output) if args.output else store.folder / f"{args.slot}-chronicle.md"
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _err(f"could not write {target}: {exc.strerror or exc}.")
+        return 1
+    print(f"Wrote {target}")
     return 0
 
 
