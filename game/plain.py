@@ -7,6 +7,7 @@ from typing import TextIO
 
 from game.engine import Game, TurnResult
 from game.errors import SaveError
+from game.progress import discovered, record_ending
 from game.saves import AUTOSAVE, SaveStore
 
 RULE = "─" * 60
@@ -103,6 +104,10 @@ class PlainSession:
         self.say(_wrap(epilogue))
         self.say()
         self.say(status_line(game))
+        if game.ending_id is not None:
+            record_ending(self.store.folder, game.story, game.ending_id)
+        found, total = discovered(self.store.folder, game.story)
+        self.say(f"Endings discovered: {found} of {total}")
         self.say(f"Decisions taken: {len(game.path)}")
         self.say(f"ending: {game.ending_id}")
         return 0

@@ -35,11 +35,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import Screen
 
 from game.engine import Game, TurnResult
@@ -98,23 +101,30 @@ class OctobersApp(App[int]):
         self.store.clean_temp_files()
         self._check_size()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         """Cover the screens with a notice while the terminal is too small."""
-        self._check_size()
+        self._check_size(event.size)
 
     @property
     def too_small(self) -> bool:
         """Whether the terminal is below the minimum size."""
-        width, height = self.size
-        return width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        return self._too_small(self.size)
 
-    def _check_size(self) -> None:
+    @staticmethod
+    def _too_small(size: Size) -> bool:
+        return size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1]
+
+    def _check_size(self, size: Size | None = None) -> None:
         from game.tui.screens.too_small import TooSmallScreen
 
+        too_small = self._too_small(size or self.size)
+        # Hide every screen's widgets (Textual lays out covered screens too, and some
+        # widgets cannot be laid out in a few cells), then cover them with the notice.
+        self.set_class(too_small, "-too-small")
         covered = isinstance(self.screen, TooSmallScreen)
-        if self.too_small and not covered:
+        if too_small and not covered:
             self.push_screen(TooSmallScreen())
-        elif not self.too_small:
+        elif not too_small:
             if covered:
                 self.pop_screen()
             if not self._started:
@@ -255,6 +265,11 @@ class OctobersApp(App[int]):
         return self.autosave()
 
     @property
+    def saved_marker(self) -> tuple[int, int] | None:
+        """(game identity, turn) at the last autosave; tells whether there is unsaved play."""
+        return self._saved
+
+    @property
     def autosave_path(self) -> Path:
         """Where the autosave lives."""
         return self.store.path(AUTOSAVE)
@@ -309,18 +324,30 @@ def make_app(story: Story, options: PlayOptions) -> OctobersApp:
 def run_app(story: Story, options: PlayOptions) -> int:
     """Run the app; after an unexpected error, autosave and say where the save is."""
     app = make_app(story, options)
-    crashed = False
     try:
         code = app.run()
-    except Exception:  # noqa: BLE001 - anything escaping Textual itself
-        crashed = True
+    except Exception:  # anything that escapes Textual itself: the terminal is restored by now
+        traceback.print_exc()
         code = 1
-    if app.return_code not in (None, 0) or crashed:
-        saved = app.autosave_if_changed() if app.game is not None else None
-        path = saved or (app.autosave_path if app.autosave_path.exists() else None)
-        sys.stderr.write("octobers: the game hit an unexpected error (details above).\n")
-        if path is not None:
-            sys.stderr.write(f"octobers: your game is saved in {path}; continue it with "
-                             f"'octobers play --load {AUTOSAVE}'.\n")
-        return int(code or 1)
-    return int(code or 0)
+    else:
+        if app.return_code in (None, 0):
+            return int(code or 0)
+    sys.stderr.write("octobers: the game hit an unexpected error (details above).\n")
+    path = save_after_crash(app)
+    if path is not None:
+        sys.stderr.write(f"octobers: your game is saved in {path}; continue it with "
+                         f"'octobers play --load {AUTOSAVE}' (or Continue on the title "
+                         "screen).\n")
+    return int(code or 1)
+
+
+def save_after_crash(app: OctobersApp) -> Path | None:
+    """Autosave the game after a crash, if it changed; the autosave's path, or None."""
+    game = app.game
+    if game is not None and app.saved_marker != (id(game), game.turn):
+        try:
+            return app.store.autosave(game)
+        except (SaveError, OSError, ValueError, TypeError):
+            pass  # the previous autosave is still there (and the backups)
+    path = app.autosave_path
+    return path if game is not None and path.exists() else None

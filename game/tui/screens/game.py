@@ -39,10 +39,11 @@ class GameScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         game = self.game
+        text = game.ending_text()[1] if game.over else game.scene().text
         yield Static(id="scene-header")
         with Horizontal(id="game-body"):
             with Vertical(id="main-column"):
-                yield Narrative(id="narrative")
+                yield Narrative(text, id="narrative")
                 yield Static(id="last-turn")
                 yield ChoiceList(id="choices")
             yield Sidebar(game, id="sidebar")
@@ -85,6 +86,12 @@ class GameScreen(Screen[None]):
         header = Content.assemble((date_label, "bold $secondary"), ("  ·  ", "dim"),
                                   (title, "bold"))
         self.query_one("#scene-header", Static).update(header)
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog (or a too-small terminal): the choices have the keyboard."""
+        choices = self.query_one(ChoiceList)
+        if choices.display:
+            choices.focus()
 
     def on_choice_list_chosen(self, message: ChoiceList.Chosen) -> None:
         """Take the choice through the app (engine, autosave, ending)."""

@@ -37,8 +37,6 @@ class BigTitle(Widget):
 class TitleScreen(Screen[None]):
     """Where the game starts: new game, continue, load, how to play, quit."""
 
-    BINDINGS = [("escape", "app.quit", "Quit")]
-
     def compose(self) -> ComposeResult:
         with Vertical(id="title-box"):
             yield BigTitle()

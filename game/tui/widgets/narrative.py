@@ -29,7 +29,8 @@ class Narrative(VerticalScroll, can_focus=True):
         return self._text
 
     def show(self, text: str) -> None:
-        """Show new narrative from the top."""
-        self._text = text
-        self.query_one(Markdown).update(text)
+        """Show new narrative from the top (pass the first text to the constructor)."""
+        if text != self._text:
+            self._text = text
+            self.query_one(Markdown).update(text)
         self.scroll_home(animate=False)

@@ -20,6 +20,12 @@ def change_text(delta: int) -> Content:
     return Content("")
 
 
+def _spark_data(history: Sequence[float], value: int) -> list[float]:
+    # One point would draw a full bar; two equal points draw a flat line.
+    data = list(history) or [float(value)]
+    return data * 2 if len(data) == 1 else data
+
+
 class Meter(Widget):
     """A one-line bar filled in proportion to a value between a minimum and a maximum."""
 
@@ -62,7 +68,7 @@ class StatBar(Widget):
         self.value = value
         self.delta = delta
         self._meter = Meter(value, minimum, maximum)
-        self._history = list(history) or [float(value)]
+        self._history = _spark_data(history, value)
         self._line = Static(self._line_text(), classes="stat-line")
 
     def compose(self) -> ComposeResult:
@@ -78,7 +84,7 @@ class StatBar(Widget):
         """Show a new value, its last change and its history."""
         self.value = value
         self.delta = delta
-        self._history = list(history) or [float(value)]
+        self._history = _spark_data(history, value)
         self._line.update(self._line_text())
         self._meter.value = value
         self.query_one(Sparkline).data = self._history
