@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game import __version__
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
 from game.model import (
     Choice, Effect, Ending, Expr, Node, Outcome, Paragraph, Scenario, Story, Template,
     TextVariable, Variable,
 )
+from game.packs import check_requirements, read_manifest
 from game.schema import Reader
 from game.text import TemplateError, parse_template
 from game.yamlsrc import YMap, YSeq, YStr, read_yaml
@@ -155,6 +157,7 @@ class _Loader:
         self.raw_scenarios: list[tuple[Any, Reader]] = []
         self.raw_endings: list[tuple[Any, Reader]] = []
         self.read_world(top, r, "game.yaml")
+        manifests = []
         for file in self.files:
             if file.role == "pack" and file.data is not None:
                 assert file.reader is not None
@@ -162,6 +165,13 @@ class _Loader:
                 if pack is not None:
                     file.reader.keys(pack, PACK_KEYS, "pack manifest")
                     self.read_world(pack, file.reader, "pack manifest")
+                    manifests.append((pack, file, read_manifest(pack, file.reader, file.layer,
+                                                                file.display)))
+        loaded = [m for _, _, m in manifests if m is not None]
+        for pack, file, manifest in manifests:
+            assert file.reader is not None
+            check_requirements(pack, file.reader, manifest, file.layer, str(title), __version__,
+                               loaded)
         self.collect_nodes()
         self.flags = set(self.declared_flags)
         self.collect_flags()
