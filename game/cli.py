@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     _content_arg(check)
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--no-warnings", action="store_true",
+                       help="report errors only (skip the reachability and usage warnings)")
 
     simulate = commands.add_parser("simulate", help="play many random games and report")
     _content_arg(simulate)
@@ -59,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--policy", choices=("random", "first", "weighted"),
                           default="random", help="how choices are picked")
     simulate.add_argument("--json", action="store_true", help="print JSON")
+    simulate.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                          help="worker processes (default 1); the result is the same for any N")
+
+    from game.authoring.commands import add_graph_parser, add_new_branch_parser
+
+    add_graph_parser(commands, _content_arg)
+    add_new_branch_parser(commands, _content_arg)
 
     export = commands.add_parser("export", help="write a saved game as a Markdown chronicle")
     export.add_argument("slot", metavar="SLOT", help="the save slot, e.g. autosave")
@@ -85,6 +94,8 @@ def _add_play_options(play: argparse.ArgumentParser) -> None:
     play.add_argument("--flag", metavar="NAME", action="append", default=[],
                       help="raise a flag at the start (for testing)")
     play.add_argument("--dev", action="store_true", help="developer panel (F12) in the UI")
+    play.add_argument("--watch", action="store_true",
+                      help="reload the content when a file changes (full-screen UI only)")
     _content_arg(play)
 
 
@@ -103,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(args)
         if command == "simulate":
             return cmd_simulate(args, parser)
+        if command in ("graph", "new-branch"):
+            return cmd_authoring(command, args, parser)
         if command == "export":
             return cmd_export(args, parser)
         return cmd_play(args, parser)
@@ -134,6 +147,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from game.loader import load_with_problems
 
     story, problems = load_with_problems(args.content)
+    if story is not None and not args.no_warnings:
+        from game.authoring.commands import lint_problems
+
+        problems = [*problems, *lint_problems(story)]
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     failed = bool(errors) or (args.strict and bool(warnings))
@@ -156,10 +173,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_simulate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """`octobers simulate`."""
-    from game.authoring.simulate import simulate
-
     if args.runs < 1:
         parser.error("-n must be at least 1")
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
     story = _load(args.content)
     if story is None:
         return 1
@@ -167,28 +184,9 @@ def cmd_simulate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
             [s.id for s in story.scenarios]:
         parser.error(f"unknown scenario '{args.scenario}' (known: "
                      f"{', '.join(s.id for s in story.scenarios)})")
-    report = simulate(story, args.runs, args.seed, args.scenario, args.policy)
-    data = report.to_json(story)
-    if args.json:
-        print(json.dumps(data, indent=2))
-        return 0
-    print(f"{data['runs']} games, seed {data['seed']}, {data['seconds']} s")
-    print("Endings:")
-    for ending, count in data["endings"].items():
-        share = count / data["runs"]
-        print(f"  {ending:<24} {count:>6}  {share:6.1%}  {'█' * round(share * 40)}")
-    for ending in data["endings_unreached"]:
-        print(f"  {ending:<24} {0:>6}  never reached")
-    print(f"Nodes reached: {data['nodes_reached']} of {data['nodes_total']}")
-    if data["unreached_nodes"]:
-        print("  never reached: " + ", ".join(data["unreached_nodes"]))
-    print(f"Choices reached: {data['choices_reached']} of {data['choices_total']}")
-    d = data["decisions"]
-    print(f"Decisions per game: min {d['min']}, median {d['median']}, max {d['max']}")
-    print(f"Errors: {len(data['errors'])}")
-    for error in data["errors"][:20]:
-        print(f"  {error}")
-    return 0
+    from game.authoring.commands import run_simulate
+
+    return run_simulate(args, story)
 
 
 def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -227,6 +225,19 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         return 1
     print(f"Wrote {target}")
     return 0
+
+
+def cmd_authoring(command: str, args: argparse.Namespace,
+                  parser: argparse.ArgumentParser) -> int:
+    """`octobers graph` and `octobers new-branch`."""
+    from game.authoring.commands import cmd_graph, cmd_new_branch
+
+    story = _load(args.content)
+    if story is None:
+        return 1
+    if command == "graph":
+        return cmd_graph(args, parser, story)
+    return cmd_new_branch(args, parser, story)
 
 
 def _play_options(args: argparse.Namespace, parser: argparse.ArgumentParser,
@@ -272,6 +283,9 @@ def cmd_play(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if story is None:
         return 1
     options = _play_options(args, parser, story)
+    if args.plain and args.watch:
+        _err("note: --watch reloads content in the full-screen game only; plain mode plays "
+             "the content as it was loaded")
     if not args.plain:
         try:
             from game.tui import run as run_tui

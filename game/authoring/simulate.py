@@ -1,23 +1,33 @@
-"""Many random playthroughs at once: which endings, which nodes, how long, what broke."""
+"""Many random playthroughs at once: which endings, which nodes, how long, what broke.
+
+Game `i` of a run is seeded by (seed, i) alone, so a report depends only on the seed, the
+count, the scenario and the policy: `--jobs 4` splits the games into chunks that worker
+processes play, and the chunks are merged back in order into exactly what one process makes.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import statistics
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from game import rng
-from game.engine import Game
+from game.engine import CONTINUE_ID, Game
 from game.model import Story
 
 POLICIES = ("random", "first", "weighted")
+MAX_ERRORS = 1000
+Progress = Callable[[int, int], None]
 
 
 @dataclass
 class SimReport:
-    """The summary of a simulation run."""
+    """The summary of a simulation run (or of a chunk of one, before merging)."""
 
     runs: int
     seed: int
@@ -27,9 +37,66 @@ class SimReport:
     decisions: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    choice_counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    node_counts: Counter[str] = field(default_factory=Counter)
+    # variable -> decade -> [min, max, total, count], whole numbers so that merging is exact
+    var_stats: dict[str, dict[int, list[int]]] = field(default_factory=dict)
+    raw_errors: list[tuple[bool, str]] = field(default_factory=list, repr=False)
+
+    def add_game(self, index: int, game: Game, errors: list[str]) -> None:
+        """Count one finished game."""
+        self.endings[game.ending_id or "?"] += 1
+        self.nodes_reached.update(node for node, _ in game.path)
+        self.choices_reached.update(game.path)
+        self.choice_counts.update(game.path)
+        self.node_counts.update(node for node, _ in game.path)
+        self.decisions.append(len(game.path))
+        for date, values in game.history:
+            decade = date // 12 // 10 * 10
+            for name, value in values.items():
+                cell = self.var_stats.setdefault(name, {}).get(decade)
+                if cell is None:
+                    self.var_stats[name][decade] = [value, value, value, 1]
+                else:
+                    cell[0] = min(cell[0], value)
+                    cell[1] = max(cell[1], value)
+                    cell[2] += value
+                    cell[3] += 1
+        for error in errors:
+            self._error(False, f"game {index}: {error}")
+
+    def add_crash(self, index: int, exc: BaseException) -> None:
+        """Record a game the engine could not finish."""
+        self._error(True, f"game {index}: {type(exc).__name__}: {exc}")
+
+    def _error(self, crash: bool, message: str) -> None:
+        if crash or len(self.errors) < MAX_ERRORS:
+            self.errors.append(message)
+            self.raw_errors.append((crash, message))
+
+    def merge(self, part: SimReport) -> None:
+        """Add a later chunk's counts, as if its games had been played here in order."""
+        self.endings.update(part.endings)
+        self.nodes_reached |= part.nodes_reached
+        self.choices_reached |= part.choices_reached
+        self.choice_counts.update(part.choice_counts)
+        self.node_counts.update(part.node_counts)
+        self.decisions.extend(part.decisions)
+        for name, decades in part.var_stats.items():
+            mine = self.var_stats.setdefault(name, {})
+            for decade, (low, high, total, count) in decades.items():
+                cell = mine.get(decade)
+                if cell is None:
+                    mine[decade] = [low, high, total, count]
+                else:
+                    cell[0], cell[1] = min(cell[0], low), max(cell[1], high)
+                    cell[2] += total
+                    cell[3] += count
+        for crash, message in part.raw_errors:
+            self._error(crash, message)
 
     def to_json(self, story: Story) -> dict[str, Any]:
-        """The report as plain data for `--json`."""
+        """The report as plain data for `--json` (keys are only ever added, never changed)."""
         all_choices = {(n.id, c.id) for n in story.nodes.values() for c in n.choices}
         decisions = self.decisions or [0]
         return {
@@ -51,7 +118,22 @@ class SimReport:
             },
             "errors": self.errors[:200],
             "seconds": round(self.seconds, 3),
+            "nodes": {n: self.node_counts[n] for n in sorted(story.nodes)},
+            "choices": {f"{n}.{c}": self.choice_counts[(n, c)] for n, c in sorted(all_choices)},
+            "continued": sum(count for (_, c), count in self.choice_counts.items()
+                             if c == CONTINUE_ID),
+            "variables": self.variables_json(story),
         }
+
+    def variables_json(self, story: Story) -> dict[str, dict[str, dict[str, float]]]:
+        """Each variable's min, mean and max in each decade, over every decision."""
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        for name in story.variables:
+            decades = self.var_stats.get(name, {})
+            out[name] = {f"{decade}s": {"min": low, "mean": round(total / count, 1),
+                                        "max": high}
+                         for decade, (low, high, total, count) in sorted(decades.items())}
+        return out
 
 
 def play_one(story: Story, seed: int, index: int, scenario: str | None = None,
@@ -95,26 +177,156 @@ def _weighted(game: Game, views: list[Any], roll: float) -> Any:
     return views[-1]
 
 
-def simulate(story: Story, runs: int, seed: int = 0, scenario: str | None = "all",
-             policy: str = "random") -> SimReport:
-    """Play `runs` games and gather the report; scenario "all" cycles through every one."""
-    started = time.perf_counter()
-    report = SimReport(runs, seed)
-    for index in range(runs):
+def play_range(story: Story, seed: int, start: int, stop: int, scenario: str | None = "all",
+               policy: str = "random") -> SimReport:
+    """Play games start..stop-1 of a run; the partial report merges into the whole."""
+    report = SimReport(stop - start, seed)
+    for index in range(start, stop):
         scenario_id = scenario
         if scenario == "all":
             scenario_id = story.scenarios[index % len(story.scenarios)].id
         try:
             game, errors = play_one(story, seed, index, scenario_id, policy)
         except Exception as exc:  # noqa: BLE001 - a simulation reports engine faults, not dies
-            report.errors.append(f"game {index}: {type(exc).__name__}: {exc}")
+            report.add_crash(index, exc)
             continue
-        report.endings[game.ending_id or "?"] += 1
-        report.nodes_reached.update(node for node, _ in game.path)
-        report.choices_reached.update(game.path)
-        report.decisions.append(len(game.path))
-        for error in errors:
-            if len(report.errors) < 1000:
-                report.errors.append(f"game {index}: {error}")
+        report.add_game(index, game, errors)
+    return report
+
+
+def chunks(runs: int, jobs: int) -> list[tuple[int, int]]:
+    """The (start, stop) index ranges a run is played in."""
+    size = max(1, min(250, runs // max(1, jobs * 8) or 1))
+    return [(start, min(runs, start + size)) for start in range(0, runs, size)]
+
+
+def simulate(story: Story, runs: int, seed: int = 0, scenario: str | None = "all",
+             policy: str = "random", jobs: int = 1, progress: Progress | None = None,
+             content_dirs: Sequence[Path | str] | None = None) -> SimReport:
+    """Play `runs` games and gather the report; scenario "all" cycles through every one.
+
+    With `jobs` > 1 the games are shared among worker processes; the report is the same.
+    Where processes cannot be forked, workers load the story again from `content_dirs`.
+    """
+    started = time.perf_counter()
+    report = SimReport(runs, seed)
+    ranges = chunks(runs, jobs)
+    done = 0
+    for part in _parts(story, ranges, seed, scenario, policy, jobs, content_dirs):
+        report.merge(part)
+        done += part.runs
+        if progress is not None:
+            progress(done, runs)
+    report.runs = runs
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _parts(story: Story, ranges: list[tuple[int, int]], seed: int, scenario: str | None,
+           policy: str, jobs: int, content_dirs: Sequence[Path | str] | None) -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(ranges) <= 1 or ("fork" not in methods and not content_dirs):
+        for start, stop in ranges:
+            yield play_range(story, seed, start, stop, scenario, policy)
+        return
+    global _WORKER_STORY
+    if "fork" in methods:
+        context = multiprocessing.get_context("fork")
+        _WORKER_STORY = story  # inherited by the forked workers
+        initargs: tuple[Any, ...] = (None,)
+    else:  # pragma: no cover - Windows and macOS defaults
+        context = multiprocessing.get_context("spawn")
+        initargs = ([str(d) for d in content_dirs or []],)
+    tasks = [(seed, start, stop, scenario, policy) for start, stop in ranges]
+    with context.Pool(min(jobs, len(ranges)), initializer=_init_worker,
+                      initargs=initargs) as pool:
+        yield from pool.imap(_work, tasks)
+    _WORKER_STORY = None
+
+
+_WORKER_STORY: Story | None = None
+
+
+def _init_worker(content_dirs: list[str] | None) -> None:
+    global _WORKER_STORY
+    if content_dirs is not None:
+        from game.loader import load_story
+        _WORKER_STORY = load_story(content_dirs)
+
+
+def _work(task: tuple[int, int, int, str | None, str]) -> SimReport:
+    seed, start, stop, scenario, policy = task
+    assert _WORKER_STORY is not None
+    return play_range(_WORKER_STORY, seed, start, stop, scenario, policy)
+
+
+# ---- the readable report ---------------------------------------------------------------------
+def _bar(share: float, width: int = 30) -> str:
+    eighths = round(share * width * 8)
+    full, rest = divmod(eighths, 8)
+    return "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[rest]
+
+
+def print_report(data: dict[str, Any], story: Story, console: Any) -> None:
+    """Write a report (from `to_json`) as Rich tables to a Rich console."""
+    from rich.table import Table
+
+    runs = data["runs"]
+    console.print(f"{runs} games, seed {data['seed']}, {data['seconds']} s")
+    console.print("Endings:")
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    table.add_column("ending")
+    table.add_column("games", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("", no_wrap=True)
+    for ending, count in data["endings"].items():
+        share = count / runs
+        table.add_row(ending, str(count), f"{share:.1%}", _bar(share))
+    for ending in data["endings_unreached"]:
+        table.add_row(f"[dim]{ending}[/]", "0", "", "[dim]never reached[/]")
+    console.print(table)
+    nodes_share = data["nodes_reached"] / max(1, data["nodes_total"])
+    choices_share = data["choices_reached"] / max(1, data["choices_total"])
+    console.print(f"Nodes reached: {data['nodes_reached']} of {data['nodes_total']} "
+                  f"({nodes_share:.0%})")
+    if data["unreached_nodes"]:
+        console.print("  never reached: " + ", ".join(data["unreached_nodes"]), markup=False)
+    console.print(f"Choices reached: {data['choices_reached']} of {data['choices_total']} "
+                  f"({choices_share:.0%})")
+    unreached = data["unreached_choices"]
+    if unreached:
+        shown = ", ".join(unreached[:30]) + (f", … ({len(unreached) - 30} more)"
+                                              if len(unreached) > 30 else "")
+        console.print("  never taken: " + shown, markup=False)
+    if data["continued"]:
+        console.print(f"Every choice locked ('Let events take their course'): "
+                      f"{data['continued']} times")
+    d = data["decisions"]
+    console.print(f"Decisions per game: min {d['min']}, median {d['median']}, max {d['max']}")
+    _print_variables(data["variables"], story, console)
+    console.print(f"Errors: {len(data['errors'])}")
+    for error in data["errors"][:20]:
+        console.print(f"  {error}", markup=False)
+
+
+def _print_variables(variables: dict[str, dict[str, dict[str, float]]], story: Story,
+                     console: Any) -> None:
+    from rich.table import Table
+
+    decades = sorted({d for per in variables.values() for d in per})
+    if not decades:
+        return
+    console.print("Variables by decade (min–max, mean):")
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    table.add_column("variable")
+    for decade in decades:
+        table.add_column(decade, justify="right", no_wrap=True)
+    for name, per in variables.items():
+        cells = []
+        for decade in decades:
+            cell = per.get(decade)
+            cells.append("" if cell is None else
+                         f"{cell['min']:g}–{cell['max']:g} [bold]{cell['mean']:g}[/]")
+        label = story.variables[name].label if name in story.variables else name
+        table.add_row(label, *cells)
+    console.print(table)
