@@ -42,6 +42,8 @@ _FORBIDDEN = {
     ast.Slice: "slices",
 }
 _SAFE_GLOBALS: dict[str, Any] = {"__builtins__": {}, "_min": min, "_max": max, "_abs": abs}
+_COMPILED: dict[str, Callable[..., Any]] = {}
+_COMPILED_MAX = 50_000
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,25 @@ def compile_expr(source: str, where: SourceRef, names: Names, want: str = BOOL) 
         raise ExprError(f"a condition must be true or false, but this is a {kind}{hint}")
     if want == NUM and kind not in (NUM, BOOL):
         raise ExprError(f"expected a number, but this is {kind}")
-    fn = eval(  # noqa: S307 - code is emitted by _Emitter from a whitelisted tree, no builtins
-        compile(f"lambda V, F, S, C, Y, M: {code}", f"<expression at {where}>", "eval"),
-        _SAFE_GLOBALS,
-    )
-    return Expr(source=text, where=where, fn=fn, uses_date=emitter.uses_date)
+    return Expr(source=text, where=where, fn=_function(code), uses_date=emitter.uses_date)
+
+
+def _function(code: str) -> Callable[..., Any]:
+    """The compiled function of emitted code; shared by every expression that emits the same.
+
+    Content repeats itself ("stability >= 30" in many places), and `compile` is most of the
+    cost of loading an expression. The functions are pure, so sharing one is safe; faults are
+    reported with the Expr's own position by `evaluate`, never through the code's file name.
+    """
+    fn = _COMPILED.get(code)
+    if fn is None:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        fn = _COMPILED[code] = eval(  # noqa: S307 - emitted from a whitelisted tree, no builtins
+            compile(f"lambda V, F, S, C, Y, M: {code}", "<expression>", "eval"), _SAFE_GLOBALS)
+    return fn
+
+
 
 
 def evaluate(expr: Expr, values: Mapping[str, Any], flags: Collection[str],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from game.model import (
     TextVariable, Variable,
 )
 from game.packs import check_requirements, read_manifest
-from game.schema import Reader
+from game.schema import INT_RE, Reader
 from game.text import TemplateError, parse_template
 from game.yamlsrc import YMap, YSeq, YStr, read_yaml
 
@@ -60,7 +62,25 @@ def load_with_problems(
 ) -> tuple[Story | None, list[Problem]]:
     """Load content; returns the story (None when there are errors) and all problems."""
     dirs = [Path(d) for d in (content_dirs or [default_content_dir()])]
-    return _Loader(dirs).run()
+    with _gc_paused():
+        return _Loader(dirs).run()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading.
+
+    Loading makes hundreds of thousands of small objects that all stay alive; the collector
+    would walk the whole growing heap again and again for nothing (5x the time of the load
+    itself on a 10,000-node campaign). Reference counting still frees what is dropped.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def display_path(path: Path) -> str:
@@ -96,6 +116,7 @@ class _Loader:
         self.problems: list[Problem] = []
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
+        self.compiled: dict[tuple[str, str], Expr] = {}
 
     # ---- discovery and reading -------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Problem]]:
@@ -351,8 +372,13 @@ class _Loader:
         if not isinstance(value, YStr) or value.is_null:
             r.error(value, f"{what} must be an expression in quotes")
             return None
+        text = str(value)
+        known = self.compiled.get((text, want))
+        if known is not None:  # the same text checks and compiles the same way
+            return Expr(known.source, r.ref(value), known.fn, known.uses_date)
         try:
-            return compile_expr(str(value), r.ref(value), self.names, want)
+            expr = self.compiled[text, want] = compile_expr(text, r.ref(value), self.names, want)
+            return expr
         except ExprError as exc:
             where = r.ref(value)
             if exc.col > 0 and "\n" not in value:
@@ -415,15 +441,18 @@ class _Loader:
         table = r.mapping(spec[key], f"{what}: {key}")
         out: list[tuple[str, int | Expr]] = []
         for name, value in (table or {}).items():
-            where = YStr(name, table.key_where[name], True)  # type: ignore[union-attr]
             if name not in self.variables:
+                where = YStr(name, table.key_where[name], True)  # type: ignore[union-attr]
                 hint = suggest(name, self.variables)
                 extra = " (text variables are set with 'texts:')" if name in self.text_vars \
                     else ""
                 r.error(where, f"{what}: unknown variable '{name}'{hint}{extra}")
                 continue
             amount: int | Expr | None
-            if isinstance(value, YStr) and value.plain and not any(c.isalpha() for c in value):
+            if isinstance(value, YStr) and value.plain and INT_RE.match(value):
+                amount = int(value)  # the common case, "+5", without a detour
+            elif isinstance(value, YStr) and value.plain and \
+                    not any(c.isalpha() for c in value):
                 amount = r.integer(value, f"{what}: {key}: '{name}'")
             else:
                 amount = self.expr(r, value, f"{what}: {key}: '{name}'", NUM)

@@ -26,11 +26,29 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 
 
+class _MarkedWhere:
+    """`where` of a value read by the builder, made from the parser's mark on first use.
+
+    Most positions are never asked for (only those of problems and of the objects the loader
+    keeps), so building a SourceRef for each of the ~50 values of a node up front would be
+    wasted work.
+    """
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            return self
+        mark = obj._mark
+        ref = SourceRef(obj._file, mark.line + 1, mark.column + 1)
+        obj.__dict__["where"] = ref
+        return ref
+
+
 class YStr(str):
     """A scalar's text, with its position and whether it was written plain (unquoted)."""
 
     where: SourceRef
     plain: bool
+    where = _MarkedWhere()  # type: ignore[assignment]  # an instance value overrides it
 
     def __new__(cls, value: str, where: SourceRef, plain: bool) -> YStr:
         obj = super().__new__(cls, value)
@@ -44,11 +62,24 @@ class YStr(str):
         return self.plain and str(self) in ("", "~", "null", "Null", "NULL")
 
 
+class _KeyWhere:
+    """`key_where` of a mapping read by the builder, made from its keys on first use."""
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            return self
+        table = {name: key.where for name, key in obj._keys.items()}
+        obj.__dict__["key_where"] = table
+        return table
+
+
 class YMap(dict[str, Any]):
     """A mapping, with its own position and the position of each key."""
 
     where: SourceRef
     key_where: dict[str, SourceRef]
+    where = _MarkedWhere()  # type: ignore[assignment]
+    key_where = _KeyWhere()  # type: ignore[assignment]
 
     def __init__(self, where: SourceRef):
         super().__init__()
@@ -60,10 +91,16 @@ class YSeq(list[Any]):
     """A sequence, with its position."""
 
     where: SourceRef
+    where = _MarkedWhere()  # type: ignore[assignment]
 
     def __init__(self, where: SourceRef):
         super().__init__()
         self.where = where
+
+
+_new_str = str.__new__
+_new_dict = dict.__new__
+_new_list = list.__new__
 
 
 def where_of(value: Any, fallback: SourceRef) -> SourceRef:
@@ -113,73 +150,8 @@ class _Builder:
         self.problems.append(Problem(self._ref(mark), message))
 
     def build(self, text: str) -> tuple[Any, list[Problem]]:
-        documents: list[Any] = []
-        stack: list[Any] = []  # containers being built
-        keys: list[YStr | None] = []  # pending key for each mapping on the stack
-        root: Any = None
         try:
-            for event in yaml.parse(text, Loader=_Loader):
-                kind = type(event)
-                if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent):
-                    continue
-                if kind is yaml.DocumentStartEvent:
-                    root = None
-                    continue
-                if kind is yaml.DocumentEndEvent:
-                    documents.append(root)
-                    continue
-                if kind is yaml.AliasEvent:
-                    self._problem(event.start_mark, "aliases (*name) are not supported in content")
-                    value: Any = YStr("", self._ref(event.start_mark), True)
-                elif kind is yaml.ScalarEvent:
-                    self._check_node(event)
-                    value = YStr(event.value, self._ref(event.start_mark), event.style in (None, ""))
-                elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
-                    self._check_node(event)
-                    if len(stack) >= MAX_DEPTH:
-                        self._problem(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
-                        return None, self.problems
-                    container: Any = (
-                        YMap(self._ref(event.start_mark))
-                        if kind is yaml.MappingStartEvent
-                        else YSeq(self._ref(event.start_mark))
-                    )
-                    stack.append(container)
-                    keys.append(None)
-                    continue
-                elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                    value = stack.pop()
-                    keys.pop()
-                else:  # pragma: no cover - no other event types exist
-                    continue
-                if not stack:
-                    root = value
-                    continue
-                parent = stack[-1]
-                if isinstance(parent, YSeq):
-                    parent.append(value)
-                elif keys[-1] is None:
-                    if not isinstance(value, YStr):
-                        self._problem_at(value, "a key must be a plain word, not a list or map")
-                        keys[-1] = YStr("\x00invalid", parent.where, True)
-                    elif value == "<<" and value.plain:
-                        self._problem_at(value, "merge keys (<<) are not supported in content")
-                        keys[-1] = YStr("\x00merge", value.where, True)
-                    else:
-                        keys[-1] = value
-                else:
-                    key = keys[-1]
-                    keys[-1] = None
-                    if key.startswith("\x00"):
-                        continue
-                    if key in parent:
-                        first = parent.key_where[key]
-                        self.problems.append(Problem(
-                            key.where, f"duplicate key '{key}' (first given at line {first.line})"
-                        ))
-                        continue
-                    parent[str(key)] = value
-                    parent.key_where[str(key)] = key.where
+            return self._build(text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = exc.problem or str(exc)
@@ -195,6 +167,103 @@ class _Builder:
         except yaml.YAMLError as exc:
             self.problems.append(Problem(SourceRef(self.name), f"YAML syntax: {exc}"))
             return None, self.problems
+
+    def _build(self, text: str) -> tuple[Any, list[Problem]]:
+        # The hot loop of loading: one pass over the parser's events, the commonest first.
+        # Values are made without their SourceRef; `where` is filled in from the mark on demand.
+        name = self.name
+        documents: list[Any] = []
+        stack: list[Any] = []  # containers being built
+        keys: list[Any] = []  # pending key for each container on the stack (None in lists)
+        root: Any = None
+        parent: Any = None  # stack[-1]
+        in_map = False  # parent is a YMap
+        key: Any = None  # the pending key of parent, when in_map
+        ScalarEvent, MappingStartEvent = yaml.ScalarEvent, yaml.MappingStartEvent
+        SequenceStartEvent, AliasEvent = yaml.SequenceStartEvent, yaml.AliasEvent
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        parser = _Loader(text)
+        try:
+            get_event = parser.get_event
+            while True:
+                event = get_event()
+                kind = type(event)
+                if kind is ScalarEvent:
+                    if event.anchor is not None or event.tag is not None:
+                        self._check_node(event)
+                    value: Any = _new_str(YStr, event.value)
+                    value._file = name
+                    value._mark = event.start_mark
+                    value.plain = not event.style
+                elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                    if event.anchor is not None or event.tag is not None:
+                        self._check_node(event)
+                    if len(stack) >= MAX_DEPTH:
+                        self._problem(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+                        return None, self.problems
+                    if kind is MappingStartEvent:
+                        container: Any = _new_dict(YMap)
+                        container._keys = {}
+                    else:
+                        container = _new_list(YSeq)
+                    container._file = name
+                    container._mark = event.start_mark
+                    if stack:
+                        keys[-1] = key
+                    stack.append(container)
+                    keys.append(None)
+                    parent, in_map, key = container, kind is MappingStartEvent, None
+                    continue
+                elif kind in ends:
+                    value = stack.pop()
+                    keys.pop()
+                    if stack:
+                        parent = stack[-1]
+                        in_map = type(parent) is YMap
+                        key = keys[-1]
+                elif kind is AliasEvent:
+                    self._problem(event.start_mark, "aliases (*name) are not supported in content")
+                    value = YStr("", self._ref(event.start_mark), True)
+                elif kind is yaml.DocumentStartEvent:
+                    root = None
+                    continue
+                elif kind is yaml.DocumentEndEvent:
+                    documents.append(root)
+                    continue
+                elif kind is yaml.StreamEndEvent:
+                    break
+                else:  # the stream's start
+                    continue
+                if not stack:
+                    root = value
+                    continue
+                if not in_map:
+                    parent.append(value)
+                elif key is None:
+                    if type(value) is not YStr:
+                        self._problem_at(value, "a key must be a plain word, not a list or map")
+                        key = YStr("\x00invalid", parent.where, True)
+                    elif value == "<<" and value.plain:
+                        self._problem_at(value, "merge keys (<<) are not supported in content")
+                        key = YStr("\x00merge", value.where, True)
+                    else:
+                        key = value
+                else:
+                    text_key = str(key)
+                    seen = parent._keys
+                    if text_key.startswith("\x00"):
+                        pass
+                    elif text_key in seen:
+                        first = seen[text_key].where
+                        self.problems.append(Problem(
+                            key.where, f"duplicate key '{key}' (first given at line {first.line})"
+                        ))
+                    else:
+                        parent[text_key] = value
+                        seen[text_key] = key
+                    key = None
+        finally:
+            parser.dispose()
         if len(documents) > 1:
             self.problems.append(Problem(SourceRef(self.name, 1, 1),
                                          "a content file holds one YAML document, not several"))
