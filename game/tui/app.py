@@ -26,8 +26,8 @@ Keys
 ----
 App-wide: `q` quit (autosaves), `?`/`F1` help, `ctrl+p` command palette. Game screen: `1`-`9`
 choose, arrows and Enter choose, `o` "In our timeline" note, `t` timeline, `s` save, `l` load.
-Ending screen: `e` export. Dialogs: Escape goes back. `q` is not a priority binding, so a text
-input that has focus keeps its `q`.
+Ending screen: `e` export. Dialogs: Escape goes back. `q` is a priority binding, so it also
+works in modal screens; Textual still lets a focused text input keep its `q`.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class OctobersApp(App[int]):
     TITLE = "Many Octobers"
     CSS_PATH = "octobers.tcss"
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", priority=True),  # also in dialogs; a text input keeps q
         Binding("question_mark,f1", "help", "Help", key_display="?"),
     ]
 
@@ -288,10 +288,13 @@ class OctobersApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_new_game(self) -> None:
-        """Pick a scenario and start a new game."""
+        """Pick a scenario and start a new game (at once when --scenario was given)."""
         from game.tui.screens.scenario import ScenarioScreen
 
-        self.push_screen(ScenarioScreen())
+        if self.options.scenario is not None:
+            self.new_game(self.options.scenario)
+        else:
+            self.push_screen(ScenarioScreen())
 
     def action_show(self, name: str) -> None:
         """Open a named screen (timeline, save, load)."""

@@ -14,7 +14,7 @@ from game.errors import SaveError
 from game.saves import AUTOSAVE
 
 BIG_TITLE = (
-    "█▀▄▀█ ▄▀█ █▄ █ █▄█   █▀█ █▀▀ ▀█▀ █▀█ █▄▄ █▀▀ █▀█ █▀\n"
+    "█▀▄▀█ ▄▀█ █▄ █ █▄█   █▀█ █▀▀ ▀█▀ █▀█ ██▄ █▀▀ █▀█ █▀\n"
     "█ ▀ █ █▀█ █ ▀█  █    █▄█ █▄▄  █  █▄█ █▄█ ██▄ █▀▄ ▄█"
 )
 

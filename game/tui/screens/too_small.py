@@ -13,11 +13,10 @@ class TooSmallScreen(Screen[None]):
     DEFAULT_CSS = """
     TooSmallScreen { align: center middle; }
     #too-small-notice { width: auto; height: auto; text-align: center; }
-    App.-too-small TooSmallScreen > #too-small-notice { display: block; }
     """
 
     def compose(self) -> ComposeResult:
         from game.tui.app import MIN_SIZE
 
-        yield Static(f"Terminal too small\nneeds {MIN_SIZE[0]}x{MIN_SIZE[1]}\nq quits",
+        yield Static(f"Terminal\ntoo small\nneeds\n{MIN_SIZE[0]}x{MIN_SIZE[1]}\nq quits",
                      markup=False, id="too-small-notice")

@@ -12,7 +12,7 @@ class Narrative(VerticalScroll, can_focus=True):
 
     DEFAULT_CSS = """
     Narrative { height: 1fr; padding: 0 1; }
-    Narrative > Markdown { margin: 0; padding: 0; background: transparent; }
+    Narrative > Markdown { margin: 0; padding: 0; background: transparent; max-width: 100; }
     """
 
     def __init__(self, text: str = "", *, id: str | None = None):
