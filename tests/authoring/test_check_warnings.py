@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import MINI, REPO
 from helpers import BASE, FAULTS, warnings_for
 
-from conftest import MINI, REPO
 from game.authoring.lint import lint
 from game.authoring.simulate import simulate
 from game.loader import load_story
