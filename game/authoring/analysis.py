@@ -93,7 +93,7 @@ def atoms_of(expr: Expr | str, numbers: Iterable[str] = (), texts: Iterable[str]
             out.append(Atom("flag", node.attr, line, col))
             return
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            args = [str(a.value) for a in node.args if isinstance(a, ast.Constant)]
             if node.func.id == "visited" and len(args) == 1:
                 out.append(Atom("visited", str(args[0]), line, col))
                 return
@@ -346,7 +346,7 @@ class _Scan(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         name = getattr(node.func, "id", "")
-        args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        args = [str(a.value) for a in node.args if isinstance(a, ast.Constant)]
         if name == "visited" and len(args) == 1:
             self.truths.setdefault(f"visited:{args[0]}", Atom("visited", args[0], 1, 1))
             return
@@ -578,7 +578,7 @@ class _Abstract:
                 tree.value.id == "flags":
             return f"flag:{tree.attr}"
         if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name):
-            args = [a.value for a in tree.args if isinstance(a, ast.Constant)]
+            args = [str(a.value) for a in tree.args if isinstance(a, ast.Constant)]
             if tree.func.id == "visited" and len(args) == 1:
                 return f"visited:{args[0]}"
             if tree.func.id == "chosen" and len(args) == 2:

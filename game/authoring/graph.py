@@ -9,7 +9,6 @@ points; endings are drawn apart, in their own group.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from game.authoring.analysis import atoms_of
@@ -287,6 +286,3 @@ def edge_counts(graph: Graph) -> dict[str, int]:
         counts[edge.kind] = counts.get(edge.kind, 0) + 1
     return counts
 
-
-__all__: Iterable[str] = ("FORMATS", "GEdge", "GNode", "Graph", "build_graph", "edge_counts",
-                          "render", "to_dot", "to_mermaid")

@@ -230,6 +230,7 @@ def _parts(story: Story, ranges: list[tuple[int, int]], seed: int, scenario: str
             yield play_range(story, seed, start, stop, scenario, policy)
         return
     global _WORKER_STORY
+    context: Any
     if "fork" in methods:
         context = multiprocessing.get_context("fork")
         _WORKER_STORY = story  # inherited by the forked workers
