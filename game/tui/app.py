@@ -72,7 +72,7 @@ class OctobersApp(App[int]):
     """Many Octobers in the terminal."""
 
     TITLE = "Many Octobers"
-    CSS_PATH = "octobers.tcss"
+    CSS_PATH = Path(__file__).parent / "octobers.tcss"  # absolute: subclasses live elsewhere
     BINDINGS = [
         Binding("q", "quit", "Quit", priority=True),  # also in dialogs; a text input keeps q
         Binding("question_mark,f1", "help", "Help", key_display="?"),
@@ -311,6 +311,10 @@ class OctobersApp(App[int]):
                                 lambda: self.action_show("save"))
             yield SystemCommand("Timeline", "The history so far; return to a decision",
                                 lambda: self.action_show("timeline"))
+        export = getattr(screen, "action_export", None)
+        if export is not None:  # the ending screen
+            yield SystemCommand("Export chronicle",
+                                "Write this run as Markdown into the saves folder", export)
         yield SystemCommand("Load", "Load a saved game", lambda: self.action_show("load"))
         yield SystemCommand("Help", "Every key and what it does", self.action_help)
         for command in super().get_system_commands(screen):
@@ -334,6 +338,9 @@ def run_app(story: Story, options: PlayOptions) -> int:
         code = 1
     else:
         if app.return_code in (None, 0):
+            if app.game is not None and app.autosave_path.exists():
+                print(f"Your game is saved in {app.autosave_path}; Continue on the title "
+                      "screen picks it up.")
             return int(code or 0)
     sys.stderr.write("octobers: the game hit an unexpected error (details above).\n")
     path = save_after_crash(app)

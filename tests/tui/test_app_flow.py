@@ -336,6 +336,7 @@ async def test_a_loaded_finished_game_opens_the_ending_and_counts_it(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, EndingScreen)
         assert endings_found(tmp_path, story) == {"democratic"}
+        assert "Export chronicle" in [c.title for c in app.get_system_commands(app.screen)]
         await press(pilot, "e", "e")
         assert sorted(p.name for p in tmp_path.glob("*.md")) == \
             ["chronicle-february-democratic-2.md", "chronicle-february-democratic.md"]

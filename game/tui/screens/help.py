@@ -36,7 +36,13 @@ KEYS = [
     ]),
     ("Timeline, saves and ending", [
         ("↑ ↓, Enter", "pick an entry or slot"),
+        ("Enter (timeline)", "return to that decision, or to a branch you left (asks first)"),
+        ("Enter (save)", "save to the name typed (asks before saving over a slot)"),
+        ("Delete (load)", "delete the highlighted save (asks first)"),
+        ("y / n", "answer a question (n or Escape says no)"),
         ("e", "export the finished game as a Markdown chronicle (ending screen)"),
+        ("t (ending)", "the timeline: still return to any decision"),
+        ("Escape (ending)", "back to the title"),
     ]),
 ]
 
