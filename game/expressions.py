@@ -12,6 +12,8 @@ chosen (node, choice) pairs, year and month.
 from __future__ import annotations
 
 import ast
+import math
+import warnings
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +25,9 @@ MAX_LENGTH = 500
 MAX_DEPTH = 25
 MAX_NODES = 200
 MAX_EXPONENT = 16
+MAX_NUMBER = 10**12  # the largest number written in an expression
+MAX_RESULT = 10**15  # the largest number an expression may produce while playing
+MAX_POWER_BITS = 4096  # `a ** b` refuses to build a whole number longer than this
 
 NUM, STR, BOOL = "number", "text", "true/false"
 
@@ -41,7 +46,29 @@ _FORBIDDEN = {
     ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield", ast.Starred: "* unpacking",
     ast.Slice: "slices",
 }
-_SAFE_GLOBALS: dict[str, Any] = {"__builtins__": {}, "_min": min, "_max": max, "_abs": abs}
+
+
+def _pow(base: Any, exponent: int) -> Any:
+    """`base ** exponent` that refuses to build huge numbers: ((x**16)**16)**16 ... is a DoS."""
+    if isinstance(base, int) and abs(base) > 1 and \
+            abs(base).bit_length() * abs(exponent) > MAX_POWER_BITS:
+        raise OverflowError("number too large")
+    return base**exponent
+
+
+def _num(value: Any) -> Any:
+    """A number expression's result, checked: finite, not huge, and a number at all."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or abs(value) > MAX_RESULT:
+            raise OverflowError("number too large")
+        return value
+    raise TypeError(f"the result is text ({value!r}), not a number")
+
+
+_SAFE_GLOBALS: dict[str, Any] = {"__builtins__": {}, "_min": min, "_max": max, "_abs": abs,
+                                 "_pow": _pow, "_num": _num}
 _COMPILED: dict[str, Callable[..., Any]] = {}
 _COMPILED_MAX = 50_000
 
@@ -74,7 +101,9 @@ def compile_expr(source: str, where: SourceRef, names: Names, want: str = BOOL) 
     if len(text) > MAX_LENGTH:
         raise ExprError(f"expression longer than {MAX_LENGTH} characters")
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings():  # a warning would print on the player's terminal
+            warnings.simplefilter("error")  # and becomes a SyntaxError the author sees
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         detail = (exc.msg or "invalid syntax").replace("'[' was never closed", "unclosed [")
         raise ExprError(f"syntax error in expression: {detail}", exc.offset or 0) from None
@@ -89,6 +118,8 @@ def compile_expr(source: str, where: SourceRef, names: Names, want: str = BOOL) 
         raise ExprError(f"a condition must be true or false, but this is a {kind}{hint}")
     if want == NUM and kind not in (NUM, BOOL):
         raise ExprError(f"expected a number, but this is {kind}")
+    if want == NUM:
+        code = f"_num({code})"
     return Expr(source=text, where=where, fn=_function(code), uses_date=emitter.uses_date)
 
 
@@ -108,16 +139,16 @@ def _function(code: str) -> Callable[..., Any]:
     return fn
 
 
-
-
 def evaluate(expr: Expr, values: Mapping[str, Any], flags: Collection[str],
              seen: Collection[str], chosen: Collection[tuple[str, str]], date: int,
              context: str) -> Any:
     """Evaluate a compiled expression; a fault raises ContentRuntimeError naming the place."""
     try:
         return expr.fn(values, flags, seen, chosen, date // 12, date % 12 + 1)
-    except (ArithmeticError, TypeError, ValueError, KeyError) as exc:
-        reason = "division by zero" if isinstance(exc, ZeroDivisionError) else str(exc)
+    except Exception as exc:  # noqa: BLE001 - any fault in content is reported, never raised
+        reason = "division by zero" if isinstance(exc, ZeroDivisionError) else \
+            f"unknown name {exc}" if isinstance(exc, KeyError) else str(exc) or \
+            type(exc).__name__
         raise ContentRuntimeError(
             f"{expr.where}: {context}: expression '{expr.source}' failed: {reason}"
         ) from None
@@ -150,7 +181,7 @@ class _Emitter:
         if isinstance(value, bool):
             return repr(value), BOOL
         if isinstance(value, int | float):
-            if isinstance(value, int) and abs(value) > 10**12:
+            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
                 raise self.fail(node, "number too large")
             return repr(value), NUM
         if isinstance(value, str):
@@ -281,7 +312,7 @@ class _Emitter:
                     and abs(exponent.value) <= MAX_EXPONENT):
                 raise self.fail(node, f"the exponent of ** must be a whole number from "
                                       f"-{MAX_EXPONENT} to {MAX_EXPONENT}")
-            right = repr(sign * exponent.value)
+            return f"_pow({left}, {sign * exponent.value!r})", NUM
         return f"({left} {symbol} {right})", NUM
 
     def _Compare(self, node: ast.Compare, depth: int) -> tuple[str, str]:

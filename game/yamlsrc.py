@@ -5,11 +5,26 @@ every value carries its line and column; every scalar stays the exact text writt
 decided later by the schema, never by YAML's implicit resolver: `NO` stays "NO"); duplicate
 keys, anchors, aliases, merge keys and tags are refused; nesting depth and file size are capped
 before anything is built. Problems are collected, never raised one by one.
+
+Limits and policies (documented in SECURITY.md and docs/authoring.md):
+
+- a file may be at most MAX_FILE_BYTES; nesting (maps and lists inside each other) at most
+  MAX_DEPTH levels: the builder stops at the first event deeper than that, so neither the
+  parser nor anything after it ever holds a deeper structure (PyYAML's own C constructor would
+  crash the whole process on very deep nesting; it is never used here);
+- anchors (&a), aliases (*a), merge keys (<<) and every tag except the plain-string ones are
+  refused, so an alias bomb expands nothing and `!!python/object` constructs nothing;
+- text must be UTF-8 (a leading byte-order mark is dropped); CRLF and lone CR line breaks are
+  read as LF; control characters, a stray byte-order mark and the unusual line breaks U+0085,
+  U+2028 and U+2029 are refused at their line and column, so every reported line is the line
+  an editor shows; a tab in indentation is reported with a hint;
+- after MAX_PROBLEMS problems in one file, reading that file stops.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +39,14 @@ except AttributeError:  # pragma: no cover
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
+MAX_PROBLEMS = 50
+
+# Characters YAML does not allow in a stream, plus those that would make the parser count lines
+# differently from an editor (NEL, LS, PS) and a byte-order mark anywhere but the start.
+_BAD_CHAR = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u0085\u2028\u2029"
+    "\ud800-\udfff\ufeff\ufffe\uffff]"
+)
 
 
 class _MarkedWhere:
@@ -124,18 +147,41 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Any, list[Problem
 
 def parse_yaml(raw: bytes, name: str) -> tuple[Any, list[Problem]]:
     """Parse bytes of a content file; returns (value or None, problems)."""
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        return None, [Problem(SourceRef(name), f"file is larger than {limit} MiB; split it")]
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Problem(SourceRef(name, line, col), "the file is not valid UTF-8")]
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, [Problem(SourceRef(name, line, 1), "the file contains a NUL character")]
+        before = _normalise(raw[: exc.start].decode("utf-8", errors="replace"))
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        return None, [Problem(SourceRef(name, line, col), "the file is not valid UTF-8 "
+                                                          "(save it as UTF-8)")]
+    text = _normalise(text)
+    bad = _BAD_CHAR.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        char = bad.group()
+        what = {"\x00": "a NUL character", "\ufeff": "a byte-order mark (U+FEFF) after the start",
+                "\u0085": "the line break U+0085", "\u2028": "the line separator U+2028",
+                "\u2029": "the paragraph separator U+2029"}.get(
+            char, f"the control character U+{ord(char):04X}")
+        return None, [Problem(SourceRef(name, line, col), f"the file contains {what}; "
+                                                          "remove it")]
     return _Builder(name).build(text)
+
+
+def _normalise(text: str) -> str:
+    """CRLF and lone CR line breaks as LF, so lines count as an editor counts them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _TooMany(Exception):
+    """Raised inside the builder when a file has too many problems to be worth reading on."""
 
 
 class _Builder:
@@ -148,10 +194,16 @@ class _Builder:
 
     def _problem(self, mark: Any, message: str) -> None:
         self.problems.append(Problem(self._ref(mark), message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooMany
 
     def build(self, text: str) -> tuple[Any, list[Problem]]:
         try:
             return self._build(text)
+        except _TooMany:
+            self.problems.append(Problem(self.problems[-1].where, f"more than {MAX_PROBLEMS} "
+                                         "problems in this file; stopped reading it"))
+            return None, self.problems
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = exc.problem or str(exc)
@@ -160,12 +212,19 @@ class _Builder:
             if mark is not None and _tab_indented(text, mark.line):
                 message += "; indent with spaces, not tabs"
             if mark is not None:
-                self._problem(mark, f"YAML syntax: {message}")
+                self.problems.append(Problem(self._ref(mark), f"YAML syntax: {message}"))
             else:
                 self.problems.append(Problem(SourceRef(self.name), f"YAML syntax: {message}"))
             return None, self.problems
-        except yaml.YAMLError as exc:
-            self.problems.append(Problem(SourceRef(self.name), f"YAML syntax: {exc}"))
+        except yaml.YAMLError as exc:  # a reader error: no mark, but a character position
+            reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+            position = getattr(exc, "position", None)
+            where = SourceRef(self.name)
+            if isinstance(position, int) and 0 <= position <= len(text):
+                line = text.count("\n", 0, position) + 1
+                col = position - (text.rfind("\n", 0, position) + 1) + 1
+                where = SourceRef(self.name, line, col)
+            self.problems.append(Problem(where, f"YAML syntax: {reason}"))
             return None, self.problems
 
     def _build(self, text: str) -> tuple[Any, list[Problem]]:
@@ -255,9 +314,8 @@ class _Builder:
                         pass
                     elif text_key in seen:
                         first = seen[text_key].where
-                        self.problems.append(Problem(
-                            key.where, f"duplicate key '{key}' (first given at line {first.line})"
-                        ))
+                        self._problem_at(key, f"duplicate key '{key}' (first given at line "
+                                              f"{first.line})")
                     else:
                         parent[text_key] = value
                         seen[text_key] = key
@@ -280,6 +338,8 @@ class _Builder:
 
     def _problem_at(self, value: Any, message: str) -> None:
         self.problems.append(Problem(where_of(value, SourceRef(self.name)), message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooMany
 
 
 def _tab_indented(text: str, line: int) -> bool:
