@@ -361,10 +361,12 @@ async def test_every_game_screen_binding_is_in_help(mini_story, tmp_path):
     text = keys_markdown()
     for binding in [*GameScreen.BINDINGS, *OctobersApp.BINDINGS]:
         for key in binding.key.split(","):
-            shown = {"question_mark": "?", "f1": "F1"}.get(key, key)
+            shown = {"question_mark": "?", "f1": "F1", "pageup": "Page Up",
+                     "pagedown": "Page Down"}.get(key, key)
             if key.isdigit():
                 shown = "1 – 9"
-            assert f"| {shown} " in text or f" {shown} |" in text or f"| {shown} or" in text, key
+            assert any(f"| {shown}{end}" in text for end in (" |", " or", " /")) \
+                or f" {shown} |" in text, key
 
 
 async def test_footer_shows_the_main_keys(mini_story, tmp_path):
@@ -420,6 +422,48 @@ async def test_house_theme_is_the_default_and_builtins_remain(mini_story, tmp_pa
         app.theme = "octobers-paper"
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
+
+
+# ---- leaving the app -------------------------------------------------------------------------
+def run_headless(monkeypatch, story, saves, keys):
+    """game.tui.run as the CLI calls it, headless, with keys pressed by an auto-pilot."""
+    import game.tui.app as app_module
+
+    async def auto_pilot(pilot):
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+
+    class Headless(OctobersApp):
+        def run(self, **kwargs):
+            return super().run(headless=True, size=(80, 24), auto_pilot=auto_pilot)
+
+    monkeypatch.setattr(app_module, "make_app", lambda s, o: Headless(s, o))
+    from game.tui import run
+
+    return run(story, PlayOptions(saves_dir=saves, seed=4))
+
+
+def test_quitting_says_where_the_game_is_saved(monkeypatch, mini_story, tmp_path, capsys):
+    code = run_headless(monkeypatch, mini_story, tmp_path, ["enter", "enter", "2", "q"])
+    assert code == 0
+    assert f"Your game is saved in {tmp_path / 'autosave.json'}" in capsys.readouterr().out
+
+
+def test_unexpected_error_autosaves_and_says_where(monkeypatch, mini_story, tmp_path, capsys):
+    def broken(self):
+        self.app.game.choose(1)  # the game moves on, then the UI fails before it autosaves
+        raise RuntimeError("a bug in the UI")
+
+    monkeypatch.setattr(GameScreen, "action_history_note", broken)
+    code = run_headless(monkeypatch, mini_story, tmp_path, ["enter", "enter", "2", "o"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "unexpected error" in err
+    assert f"your game is saved in {tmp_path / 'autosave.json'}" in err
+    game, _ = SaveStore(tmp_path).load("autosave", mini_story)
+    assert game.path == [("petrograd", "duma"), ("august", "on")]
 
 
 # ---- content is text, not markup -----------------------------------------------------------
@@ -513,6 +557,8 @@ async def test_sizes_from_1x1_to_80x24(mini_story, tmp_path, size):
             await pilot.pause()
         assert isinstance(app.screen, GameScreen)
         assert isinstance(app.focused, ChoiceList)
+        text = screen_text(app)
+        assert "July 1917  ·  July days" in text and "3. Retreat" in text  # shown again
         await pilot.press("3")
         await pilot.pause()
         assert app.game.path[-1] == ("july", "retreat")
@@ -561,6 +607,10 @@ async def test_long_text_and_many_choices(make_content, tmp_path):
         assert isinstance(app.screen, GameScreen)
         choices = app.screen.query_one(ChoiceList)
         assert len(choices.views) == 15
+        await pilot.press("pagedown", "pagedown")  # scrolls the narrative, not the choices
+        await pilot.pause()
+        assert app.screen.query_one("#narrative").scroll_y > 0
+        assert choices.highlighted == 0
         for _ in range(11):
             await pilot.press("down")
         await pilot.press("enter")
@@ -569,6 +619,7 @@ async def test_long_text_and_many_choices(make_content, tmp_path):
         for size in ((40, 12), (200, 60)):
             await pilot.resize_terminal(*size)
             await pilot.pause()
+            assert app.screen.query_one(ChoiceList).size.width >= 10
         assert isinstance(app.screen, GameScreen)
 
 

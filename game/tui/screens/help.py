@@ -32,7 +32,9 @@ KEYS = [
         ("t", "timeline: the history so far; return to an earlier decision"),
         ("s", "save to a named slot"),
         ("l", "load a saved game"),
-        ("Page Up / Page Down", "scroll the narrative (when it has focus)"),
+        ("Page Up / Page Down", "scroll the narrative"),
+        ("F12", "debug panel: every variable, the flags, why each choice is open or locked "
+                "(with --dev)"),
     ]),
     ("Timeline, saves and ending", [
         ("↑ ↓, Enter", "pick an entry or slot"),

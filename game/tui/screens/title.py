@@ -37,6 +37,8 @@ class BigTitle(Widget):
 class TitleScreen(Screen[None]):
     """Where the game starts: new game, continue, load, how to play, quit."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+
     def compose(self) -> ComposeResult:
         with Vertical(id="title-box"):
             yield BigTitle()

@@ -26,6 +26,16 @@ def _spark_data(history: Sequence[float], value: int) -> list[float]:
     return data * 2 if len(data) == 1 else data
 
 
+def stat_line(label: str, value: int, delta: int, width: int) -> Content:
+    """'Stability 35 ▼5', the label shortened with '…' to fit `width` cells."""
+    change = change_text(delta)
+    tail = Content.assemble(" ", str(value), *((" ", change) if change else ()))
+    room = max(1, width - tail.cell_length)
+    if len(label) > room:
+        label = label[: max(0, room - 1)] + "…"
+    return Content.assemble((label, "bold"), tail)
+
+
 class Meter(Widget):
     """A one-line bar filled in proportion to a value between a minimum and a maximum."""
 
@@ -77,8 +87,12 @@ class StatBar(Widget):
         yield Sparkline(self._history)
 
     def _line_text(self) -> Content:
-        return Content.assemble((self.label, "bold"), " ", str(self.value), " ",
-                                change_text(self.delta))
+        return stat_line(self.label, self.value, self.delta, self._line.size.width
+                         if hasattr(self, "_line") and self._line.size.width else 200)
+
+    def on_resize(self) -> None:
+        """Shorten the label, never the value, when the sidebar is narrow."""
+        self._line.update(self._line_text())
 
     def set_stat(self, value: int, delta: int, history: Sequence[float]) -> None:
         """Show a new value, its last change and its history."""
