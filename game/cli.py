@@ -283,6 +283,7 @@ def cmd_play(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if story is None:
         return 1
     options = _play_options(args, parser, story)
+    _clean_saves_folder(options.saves_dir)
     if args.plain and args.watch:
         _err("note: --watch reloads content in the full-screen game only; plain mode plays "
              "the content as it was loaded")
@@ -294,6 +295,13 @@ def cmd_play(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             return 1
         return int(run_tui(story, options))
     return play_plain(story, options)
+
+
+def _clean_saves_folder(folder: Path | None) -> None:
+    """Remove temporary files a crash left in the saves folder (never a save)."""
+    from game.saves import SaveStore
+
+    SaveStore(folder).clean_temp_files()
 
 
 def play_plain(story: Any, options: Any) -> int:
@@ -309,9 +317,9 @@ def play_plain(story: Any, options: Any) -> int:
             game, notes = store.load(options.load, story)
         except SaveError as exc:
             _err(str(exc))
-            backups = store.backups(options.load)
-            if backups:
-                _err(f"a backup exists: octobers play --plain --load {backups[0]}")
+            backup = store.usable_backup(options.load)
+            if backup is not None:
+                _err(f"a backup copy loads: octobers play --plain --load {backup}")
             return 1
         for note in notes:
             print(f"Note: {note}.")

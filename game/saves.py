@@ -5,6 +5,11 @@ folder, is flushed to disk, then renamed over the old file, so a crash leaves ei
 save or the new one, never half of each. The autosave keeps a few rotating backups. Reading
 never trusts the file: anything wrong gives one SaveError sentence that names the file, and no
 other save is touched.
+
+Two games saving into one folder at once take turns through an advisory lock (`fcntl.flock` on
+`.octobers.lock`, where the platform has it); without it each write is still atomic. The
+autosave rotates its backups with a hard link where the file system allows, so `autosave.json`
+exists at every moment, even if the process is killed halfway through a rotation.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +37,10 @@ KIND = "many-octobers-save"
 AUTOSAVE = "autosave"
 BACKUPS = 3
 MAX_SAVE_BYTES = 5 * 1024 * 1024
-_SLOT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,47}(\.[1-9])?$")
+LOCK_NAME = ".octobers.lock"
+LOCK_WAIT = 5.0  # seconds to wait for another game to finish saving
+_SLOT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,47}(\.[1-9])?")
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.[1-9])?")  # Windows
 
 
 def default_saves_dir() -> Path:
@@ -40,8 +50,9 @@ def default_saves_dir() -> Path:
 
 def check_slot(slot: str) -> str:
     """A slot name that cannot leave the saves folder; raises SaveError otherwise."""
-    if not isinstance(slot, str) or not _SLOT_RE.match(slot) or slot.endswith(" "):
-        raise SaveError(f"'{slot}' is not a valid slot name: use letters, digits, spaces, "
+    if not isinstance(slot, str) or not _SLOT_RE.fullmatch(slot) or slot.endswith(" ") \
+            or _RESERVED.fullmatch(slot):
+        raise SaveError(f"{slot!r} is not a valid slot name: use letters, digits, spaces, "
                         "'-' and '_' (up to 48).")
     return slot
 
@@ -74,29 +85,81 @@ class SaveStore:
     def save(self, game: Game, slot: str) -> Path:
         """Write a game to a named slot atomically; raises SaveError if it cannot."""
         target = self.path(slot)
-        self._refuse_newer(target)
         data = encode(game, slot)
-        self._write(target, data)
+        with self._lock():
+            self._refuse_newer(target)
+            self._write(target, data)
         return target
 
     def autosave(self, game: Game) -> Path:
         """Write the autosave, keeping the previous ones as autosave.1 .. autosave.N."""
         target = self.path(AUTOSAVE)
-        self._refuse_newer(target)
-        temp = self._write_temp(encode(game, AUTOSAVE))
-        try:
-            for index in range(BACKUPS - 1, 0, -1):
-                older = self.folder / f"{AUTOSAVE}.{index}.json"
-                if older.exists():
-                    os.replace(older, self.folder / f"{AUTOSAVE}.{index + 1}.json")
-            if target.exists():
-                os.replace(target, self.folder / f"{AUTOSAVE}.1.json")
-            os.replace(temp, target)
-        except OSError as exc:
-            _unlink_quietly(temp)
-            raise SaveError(f"Could not write {target}: {exc.strerror or exc}.") from None
-        _fsync_dir(self.folder)
+        data = encode(game, AUTOSAVE)
+        with self._lock():
+            self._refuse_newer(target)
+            temp = self._write_temp(data)
+            try:
+                self._rotate(target)
+                os.replace(temp, target)
+            except OSError as exc:
+                _unlink_quietly(temp)
+                raise SaveError(f"Could not write {target}: {exc.strerror or exc}.") from None
+            _fsync_dir(self.folder)
         return target
+
+    def _rotate(self, target: Path) -> None:
+        """autosave.N-1 -> autosave.N ..., then a copy of the autosave as autosave.1."""
+        for index in range(BACKUPS - 1, 0, -1):
+            try:
+                os.replace(self.folder / f"{AUTOSAVE}.{index}.json",
+                           self.folder / f"{AUTOSAVE}.{index + 1}.json")
+            except FileNotFoundError:
+                pass
+        first = self.folder / f"{AUTOSAVE}.1.json"
+        link = self.folder / f".tmp-{os.getpid()}-link.json"
+        try:
+            _unlink_quietly(link)
+            os.link(target, link)  # the autosave stays in place until the new one replaces it
+            os.replace(link, first)
+        except FileNotFoundError:
+            pass  # no autosave yet
+        except OSError:  # no hard links here: move it, leaving a moment without autosave.json
+            _unlink_quietly(link)
+            try:
+                os.replace(target, first)
+            except FileNotFoundError:
+                pass
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Hold the folder's advisory lock (if the platform and folder allow one)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on Windows
+            yield
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:  # a read-only or missing folder: the write itself will say why
+            yield
+            return
+        try:
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise SaveError(f"Another game is saving in {self.folder}; "
+                                        "try again.") from None
+                    time.sleep(0.005)
+                except OSError:  # a file system without locks: atomic writes still hold
+                    break
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def _refuse_newer(self, target: Path) -> None:
         try:
@@ -188,6 +251,16 @@ class SaveStore:
         return [f"{AUTOSAVE}.{i}" for i in range(1, BACKUPS + 1)
                 if (self.folder / f"{AUTOSAVE}.{i}.json").is_file()]
 
+    def usable_backup(self, slot: str) -> str | None:
+        """The newest backup of a slot that reads as a save, or None."""
+        for backup in self.backups(slot):
+            try:
+                self.read(backup)
+            except SaveError:
+                continue
+            return backup
+        return None
+
     def slots(self) -> list[SlotInfo]:
         """Every save in the folder, newest first; broken ones carry their problem."""
         infos = []
@@ -197,7 +270,7 @@ class SaveStore:
             return []
         for path in files:
             slot = path.stem
-            if path.name.startswith(".") or not _SLOT_RE.match(slot):
+            if path.name.startswith(".") or not _SLOT_RE.fullmatch(slot):
                 continue
             try:
                 mtime = path.stat().st_mtime
@@ -208,12 +281,18 @@ class SaveStore:
             except SaveError as exc:
                 infos.append(SlotInfo(slot, path, mtime, problem=str(exc)))
                 continue
-            summary = data.get("summary", {})
-            stats = tuple((str(k), int(v)) for k, v in summary.get("stats", {}).items()
-                          if isinstance(v, int))
-            infos.append(SlotInfo(slot, path, float(data.get("saved_at", mtime)),
-                                  str(summary.get("date", "")), str(summary.get("title", "")),
-                                  stats, data["state"].get("ending")))
+            summary = data.get("summary")
+            summary = summary if isinstance(summary, dict) else {}
+            stats_json = summary.get("stats")
+            stats = tuple((str(k), v) for k, v in stats_json.items() if _is_int(v)) \
+                if isinstance(stats_json, dict) else ()
+            saved_at = data.get("saved_at")
+            if not isinstance(saved_at, int | float) or not math.isfinite(saved_at):
+                saved_at = mtime
+            ending = data["state"].get("ending")
+            infos.append(SlotInfo(slot, path, float(saved_at), str(summary.get("date", "")),
+                                  str(summary.get("title", "")), stats,
+                                  ending if isinstance(ending, str) else None))
         infos.sort(key=lambda info: info.saved_at, reverse=True)
         return infos
 
@@ -317,10 +396,17 @@ def read_file(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
                           parse_constant=_no_constants)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        reason = "it is truncated or damaged" if isinstance(exc, json.JSONDecodeError) \
-            else str(exc) if isinstance(exc, ValueError) and "duplicate" in str(exc) \
-            else "it is not valid JSON text"
+    except (UnicodeDecodeError, ValueError, RecursionError, MemoryError) as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            reason = "it is not UTF-8 text"
+        elif isinstance(exc, json.JSONDecodeError):
+            reason = "it is truncated or damaged"
+        elif isinstance(exc, RecursionError | MemoryError):
+            reason = "it is nested too deeply"
+        elif isinstance(exc, _Refused):
+            reason = str(exc)
+        else:  # e.g. an integer with thousands of digits
+            reason = "it is not valid JSON text"
         raise SaveError(f"{path} is not a usable save ({reason}).") from None
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise SaveError(f"{path} is not a Many Octobers save.")
@@ -339,17 +425,21 @@ def read_file(path: Path) -> dict[str, Any]:
     return data
 
 
+class _Refused(ValueError):
+    """Valid JSON that a save never holds."""
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"duplicate key '{key}'")
+            raise _Refused(f"it has a duplicate key '{key}'")
         out[key] = value
     return out
 
 
 def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed")
+    raise _Refused(f"it holds {name}, which is not valid JSON for a save")
 
 
 def _is_int(value: Any) -> bool:
@@ -368,7 +458,7 @@ def _check_shape(data: dict[str, Any]) -> None:
     need(origin.get("start_at") is None or isinstance(origin["start_at"], str), "bad start")
     need(isinstance(origin.get("values", {}), dict), "bad start values")
     need(isinstance(origin.get("flags", []), list), "bad start flags")
-    need(isinstance(state["date"], str) and DATE_RE.match(state["date"]) is not None, "bad date")
+    need(_is_date(state["date"]), "bad date")
     need(state["node"] is None or isinstance(state["node"], str), "bad node")
     need(state["ending"] is None or isinstance(state["ending"], str), "bad ending")
     need(_is_int(state["turn"]) and state["turn"] >= 0, "bad turn")
@@ -391,7 +481,30 @@ def _check_shape(data: dict[str, Any]) -> None:
     for branch in data.get("branches", []):
         need(isinstance(branch, dict) and _is_int(branch.get("at"))
              and isinstance(branch.get("path"), list)
-             and all(_pair(x) for x in branch["path"]), "bad branch")
+             and all(_pair(x) for x in branch["path"])
+             and _is_date(branch.get("date", state["date"])), "bad branch")
+    for entry in data.get("timeline", []):
+        need(isinstance(entry, dict) and _is_int(entry.get("turn", 0))
+             and _is_date(entry.get("date", "0001-01"))
+             and (entry.get("outcome") is None or _is_int(entry["outcome"]))
+             and isinstance(entry.get("changes") or {}, dict), "bad timeline entry")
+        for change in (entry.get("changes") or {}).values():
+            need(isinstance(change, list) and len(change) == 4 and isinstance(change[0], str)
+                 and _is_int(change[1]) and _is_int(change[2])
+                 and isinstance(change[3], bool), "bad change in the timeline")
+    for item in data.get("history", []):
+        need(isinstance(item, list) and len(item) == 2 and _is_date(item[0])
+             and isinstance(item[1], dict)
+             and all(_is_int(v) for v in item[1].values()), "bad history")
+    problems = data.get("problems", [])
+    need(isinstance(problems, list), "bad problems")
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    match = DATE_RE.match(value)
+    return match is not None and 1 <= int(match.group(2)) <= 12
 
 
 def _pair(value: Any) -> bool:
@@ -400,7 +513,7 @@ def _pair(value: Any) -> bool:
 
 def _date(text: str) -> int:
     match = DATE_RE.match(text)
-    if match is None:
+    if match is None or not 1 <= int(match.group(2)) <= 12:
         raise ValueError(f"bad date {text!r}")
     return int(match.group(1)) * 12 + int(match.group(2)) - 1
 
@@ -470,12 +583,14 @@ def decode(data: dict[str, Any], story: Story, name: str) -> tuple[Game, list[st
             notes.append(f"the event '{node}' no longer exists; the story moves on to the "
                          "next one")
         game._advance(None)
+    game.problems = [p for p in data.get("problems", []) if isinstance(p, str)][-20:]
     if not game.history:
         game._record_history()
     return game, notes
 
 
 def _entry(item: dict[str, Any]) -> Entry:
+    outcome = item.get("outcome")
     changes = []
     for key, value in (item.get("changes") or {}).items():
         if isinstance(value, list) and len(value) == 4:
@@ -484,4 +599,4 @@ def _entry(item: dict[str, Any]) -> Entry:
     return Entry(int(item.get("turn", 0)), _date(str(item.get("date", "0001-01"))),
                  str(item.get("node", "")), str(item.get("title", "")),
                  str(item.get("choice", "")), str(item.get("label", "")),
-                 str(item.get("log", "")), item.get("outcome"), tuple(changes))
+                 str(item.get("log", "")), outcome if _is_int(outcome) else None, tuple(changes))
