@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game import __version__
+from game import __version__, cache
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
 from game.model import (
@@ -21,7 +21,7 @@ from game.model import (
 from game.packs import check_requirements, read_manifest
 from game.schema import INT_RE, Reader
 from game.text import TemplateError, parse_template
-from game.yamlsrc import YMap, YSeq, YStr, read_yaml
+from game.yamlsrc import MAX_FILE_BYTES, YMap, YSeq, YStr, parse_yaml, read_yaml
 
 GAME_KEYS = ("title", "description", "variables", "texts", "flags", "scenarios", "endings")
 PACK_KEYS = ("name", "version", "description", "requires", "variables", "texts", "flags",
@@ -58,12 +58,16 @@ def load_story(content_dirs: Sequence[Path | str] | None = None) -> Story:
 
 
 def load_with_problems(
-    content_dirs: Sequence[Path | str] | None = None,
+    content_dirs: Sequence[Path | str] | None = None, use_cache: bool | None = None,
 ) -> tuple[Story | None, list[Problem]]:
-    """Load content; returns the story (None when there are errors) and all problems."""
+    """Load content; returns the story (None when there are errors) and all problems.
+
+    Content that loaded cleanly before comes from the compiled-content cache (game/cache.py)
+    unless `use_cache` is False; None means "unless OCTOBERS_CACHE=0".
+    """
     dirs = [Path(d) for d in (content_dirs or [default_content_dir()])]
     with _gc_paused():
-        return _Loader(dirs).run()
+        return _Loader(dirs, cache.enabled() if use_cache is None else use_cache).run()
 
 
 @contextmanager
@@ -73,12 +77,18 @@ def _gc_paused() -> Iterator[None]:
     Loading makes hundreds of thousands of small objects that all stay alive; the collector
     would walk the whole growing heap again and again for nothing (5x the time of the load
     itself on a 10,000-node campaign). Reference counting still frees what is dropped.
+    Afterwards the new objects go straight to the oldest generation (freeze, then unfreeze:
+    two list splices), where they would end up anyway, instead of being walked once more by
+    the first young collection.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:  # never thaw what someone else froze
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
@@ -100,6 +110,7 @@ class _File:
     role: str  # "game", "pack" or "events"
     data: Any = None
     reader: Reader | None = None
+    raw: bytes | None = None  # the bytes read once: hashed, cached under, then parsed
 
 
 @dataclass
@@ -111,8 +122,9 @@ class _RawNode:
 
 
 class _Loader:
-    def __init__(self, dirs: list[Path]):
+    def __init__(self, dirs: list[Path], use_cache: bool = False):
         self.dirs = dirs
+        self.use_cache = use_cache
         self.problems: list[Problem] = []
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
@@ -121,8 +133,17 @@ class _Loader:
     # ---- discovery and reading -------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Problem]]:
         self.discover()
+        key = self.cache_key()
+        if key is not None:
+            hit = cache.load(key)
+            if hit is not None:
+                return hit
         for file in self.files:
-            file.data, problems = read_yaml(file.path, file.display)
+            if file.raw is not None:
+                file.data, problems = parse_yaml(file.raw, file.display)
+                file.raw = None
+            else:
+                file.data, problems = read_yaml(file.path, file.display)
             self.problems.extend(problems)
             file.reader = Reader(file.display, self.problems)
         if any(p.severity == "error" for p in self.problems):
@@ -138,7 +159,19 @@ class _Loader:
         story = self.build(game_files[0])
         if any(p.severity == "error" for p in self.problems):
             return None, self.problems
+        if key is not None and story is not None:
+            cache.store(key, story, self.problems)
         return story, self.problems
+
+    def cache_key(self) -> str | None:
+        """The cache key of these files, or None when the cache is off or cannot help."""
+        if not self.use_cache or self.problems or not self.files or \
+                any(f.raw is None for f in self.files):
+            return None  # missing folders or unreadable files: report them afresh
+        return cache.content_key(
+            [display_path(d) for d in self.dirs],
+            [(f.layer, str(f.path.relative_to(self.dirs[f.layer])), f.display, f.raw)
+             for f in self.files if f.raw is not None])
 
     def discover(self) -> None:
         for layer, folder in enumerate(self.dirs):
@@ -159,9 +192,12 @@ class _Loader:
         for file in self.files:
             try:
                 self.hash.update(str(file.path.relative_to(self.dirs[file.layer])).encode())
-                self.hash.update(file.path.read_bytes())
+                raw = file.path.read_bytes()
+                self.hash.update(raw)
             except OSError:
-                pass
+                continue
+            if len(raw) <= MAX_FILE_BYTES:  # larger ones are refused by read_yaml
+                file.raw = raw
 
     # ---- building --------------------------------------------------------------------
     def build(self, game: _File) -> Story | None:

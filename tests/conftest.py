@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -36,6 +37,18 @@ FIRST_NODE = """\
   choices:
     - {id: go, label: Go}
 """
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_content_cache(tmp_path_factory):
+    """Keep the compiled-content cache of the test run out of the user's own cache folder."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
 
 
 @pytest.fixture

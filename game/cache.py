@@ -1,0 +1,230 @@
+"""The compiled-content cache: a checked Story kept on disk, so a second load skips the YAML.
+
+An entry is keyed by everything the compiled story depends on: every content file's bytes,
+its path and where it is shown from, the layering of the folders, the source of the code
+that reads content, the program's version and the Python that compiled it. So a changed,
+added, removed or renamed file, or a new version of the loader, always gives a new key: an
+entry is never stale, only unused. Entries live in `$XDG_CACHE_HOME/many-octobers` (or
+`~/.cache/many-octobers`); the folder is safe to delete at any time, and anything wrong with
+an entry (truncated, corrupt, from another version) makes it a miss and the content is read
+again. Only content that loads without errors is cached; its warnings are kept with it.
+
+Compiled expressions are functions, which pickle cannot store: their code objects are stored
+with `marshal` instead (hence the Python version in the key) and made into functions again
+on load, which costs microseconds where compiling costs tens of them.
+`OCTOBERS_CACHE=0` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import marshal
+import os
+import pickle
+import sys
+import tempfile
+import types
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from game import __version__
+from game.errors import Problem, SourceRef
+from game.expressions import _SAFE_GLOBALS as SAFE_GLOBALS  # the globals of every expression
+from game.model import Expr, Story
+
+FORMAT = 1
+KEEP = 8  # entries kept; older ones are removed when a new one is written
+_MAGIC = b"many-octobers-cache\n"
+# The modules whose code decides what a content folder compiles to.
+_CODE = ("__init__.py", "cache.py", "errors.py", "expressions.py", "loader.py", "model.py",
+         "packs.py", "schema.py", "text.py", "yamlsrc.py")
+
+
+def enabled() -> bool:
+    """False when the player or a test has turned the cache off (OCTOBERS_CACHE=0)."""
+    return os.environ.get("OCTOBERS_CACHE", "1").strip().lower() not in ("0", "off", "no",
+                                                                          "false")
+
+
+def cache_dir() -> Path:
+    """Where entries live: $XDG_CACHE_HOME/many-octobers, else ~/.cache/many-octobers."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "many-octobers"
+
+
+def content_key(folders: Iterable[str], files: Iterable[tuple[int, str, str, bytes]]) -> str:
+    """The key of a load: folders as shown, then (layer, relative path, shown path, bytes).
+
+    Every part is length-prefixed, so two different sets of files never run together into
+    the same stream of bytes.
+    """
+    digest = hashlib.sha256()
+
+    def part(data: bytes) -> None:
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+
+    part(f"format {FORMAT} octobers {__version__} {sys.implementation.cache_tag} "
+         f"{sys.version}".encode())
+    part(_code_fingerprint())
+    for folder in folders:
+        part(b"folder")
+        part(folder.encode())
+    for layer, relative, shown, data in files:
+        part(b"file %d" % layer)
+        part(relative.encode())
+        part(shown.encode())
+        part(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+_FINGERPRINT: bytes | None = None
+
+
+def _code_fingerprint() -> bytes:
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        digest = hashlib.sha256()
+        here = Path(__file__).resolve().parent
+        for name in _CODE:
+            try:
+                digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+            except OSError:
+                digest.update(name.encode() + b"\0missing\0")
+        _FINGERPRINT = digest.digest()
+    return _FINGERPRINT
+
+
+def _entry(key: str, folder: Path | None = None) -> Path:
+    return (folder or cache_dir()) / f"{key[:40]}.pickle"
+
+
+def load(key: str, folder: Path | None = None) -> tuple[Story, list[Problem]] | None:
+    """The cached story and warnings for a key, or None on a miss (or a bad entry)."""
+    path = _entry(key, folder)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    try:
+        start = len(_MAGIC) + 32
+        if not data.startswith(_MAGIC) or \
+                hashlib.sha256(data[start:]).digest() != data[len(_MAGIC):start]:
+            raise ValueError("not a cache entry, or damaged")
+        try:
+            stored_key, story, problems = _Unpickler(io.BytesIO(data[start:])).load()
+        finally:
+            _FUNCTIONS.clear()
+        if stored_key != key or not isinstance(story, Story) or not isinstance(problems, list):
+            raise ValueError("entry for another key")
+    except Exception:  # noqa: BLE001 - any fault in an entry is a miss, and the entry goes
+        _remove(path)
+        return None
+    return story, problems
+
+
+def store(key: str, story: Story, problems: list[Problem], folder: Path | None = None) -> bool:
+    """Write an entry atomically; False (and nothing written) when the cache cannot be used."""
+    target = _entry(key, folder)
+    buffer = io.BytesIO()
+    try:
+        _Pickler(buffer).dump((key, story, problems))
+    except Exception:  # noqa: BLE001 - content we cannot store is simply not cached
+        return False
+    payload = buffer.getbuffer()
+    temp = None
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=target.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(_MAGIC + hashlib.sha256(payload).digest())  # damage is a miss
+            out.write(payload)
+        os.replace(temp, target)
+    except OSError:
+        if temp is not None:
+            _remove(Path(temp))
+        return False
+    _prune(target.parent, keep=target)
+    return True
+
+
+def clear(folder: Path | None = None) -> int:
+    """Remove every entry; returns how many."""
+    removed = 0
+    for path in _entries(folder or cache_dir()):
+        removed += _remove(path)
+    return removed
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.suffix == ".pickle"]
+    except OSError:
+        return []
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    def mtime(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+    entries = sorted(_entries(folder), key=mtime, reverse=True)
+    for path in entries[KEEP:]:
+        if path != keep:
+            _remove(path)
+
+
+def _remove(path: Path) -> int:
+    try:
+        path.unlink()
+        return 1
+    except OSError:
+        return 0
+
+
+def _expr(source: str, where: SourceRef, code: bytes, uses_date: bool) -> Expr:
+    fn = _FUNCTIONS.get(code)
+    if fn is None:
+        fn = _FUNCTIONS[code] = types.FunctionType(marshal.loads(code), SAFE_GLOBALS)
+    return Expr(source, where, fn, uses_date)
+
+
+_FUNCTIONS: dict[bytes, types.FunctionType] = {}  # while one entry is read
+
+
+class _Pickler(pickle.Pickler):
+    # An expression goes as its source, position and marshalled code; one bytes object per
+    # function, so that pickle's memo stores shared code once.
+    def __init__(self, file: Any) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.codes: dict[int, bytes] = {}
+        self.dispatch_table = {Expr: self.reduce_expr}
+
+    def reduce_expr(self, expr: Expr) -> Any:
+        fn = expr.fn
+        if getattr(fn, "__globals__", None) is not SAFE_GLOBALS:
+            raise pickle.PicklingError("only compiled expressions can be cached")
+        code = self.codes.get(id(fn))
+        if code is None:
+            code = self.codes[id(fn)] = marshal.dumps(fn.__code__)
+        return _expr, (expr.source, expr.where, code, expr.uses_date)
+
+
+class _Unpickler(pickle.Unpickler):
+    # Only our own model and its building blocks may be made while reading an entry.
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == "_expr":
+            return _expr
+        if module in ("game.model", "game.errors") or (
+                module in ("builtins", "copyreg") and name in _SAFE_BUILTINS):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"unexpected {module}.{name} in a cache entry")
+
+
+_SAFE_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict", "_reconstructor",
+                            "__newobj__", "object"})
