@@ -38,7 +38,6 @@ import sys
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -53,9 +52,6 @@ from game.options import PlayOptions
 from game.progress import discovered, record_ending
 from game.saves import AUTOSAVE, SaveStore, default_saves_dir
 from game.tui.theme import DEFAULT_THEME, THEMES
-
-if TYPE_CHECKING:
-    from game.tui.reloader import Reloader
 
 MIN_SIZE = (40, 12)
 
@@ -91,8 +87,6 @@ class OctobersApp(App[int]):
         self.last_result: TurnResult | None = None
         self._saved: tuple[int, int] | None = None
         self._started = False
-        self.dev_panel_open = False  # --dev: the debug panel (F12) on the game screen
-        self.reloader: Reloader | None = None  # --watch: polls the content folders
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
@@ -105,16 +99,7 @@ class OctobersApp(App[int]):
     def on_mount(self) -> None:
         """Start on the title screen (or straight into a game with --load)."""
         self.store.clean_temp_files()
-        if self.options.watch:
-            self.watch_content()
         self._check_size()
-
-    def watch_content(self) -> None:
-        """--watch: reload the content when a file is saved (see game/tui/reloader.py)."""
-        from game.tui.reloader import Reloader
-
-        self.reloader = Reloader(self, self.options.content_dirs)
-        self.reloader.start()
 
     def on_resize(self, event: events.Resize) -> None:
         """Cover the screens with a notice while the terminal is too small."""
