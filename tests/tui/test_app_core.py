@@ -306,6 +306,9 @@ async def test_corrupt_autosave_is_a_notice_not_a_crash(mini_story, tmp_path):
         assert isinstance(app.screen, TitleScreen)
         assert "continue" not in menu_ids(app)
         assert any("not a usable save" in n.message for n in app._notifications)
+        await pilot.press("enter", "escape")  # back on the title: no second warning
+        await pilot.pause()
+        assert sum("not a usable save" in n.message for n in app._notifications) == 1
         await pilot.press("q")
     assert app.return_code == 0
 
@@ -361,7 +364,7 @@ async def test_every_game_screen_binding_is_in_help(mini_story, tmp_path):
     text = keys_markdown()
     for binding in [*GameScreen.BINDINGS, *OctobersApp.BINDINGS]:
         for key in binding.key.split(","):
-            shown = {"question_mark": "?", "f1": "F1", "pageup": "Page Up",
+            shown = {"question_mark": "?", "f1": "F1", "f12": "F12", "pageup": "Page Up",
                      "pagedown": "Page Down"}.get(key, key)
             if key.isdigit():
                 shown = "1 – 9"

@@ -28,7 +28,7 @@ class ScenarioScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="scenario-box"):
             yield Static("Choose where history turns", id="scenario-heading")
-            options = []
+            options: list[Option | None] = []
             for index, scenario in enumerate(self.app.story.scenarios):  # type: ignore[attr-defined]
                 if index:
                     options.append(None)

@@ -39,6 +39,8 @@ class TitleScreen(Screen[None]):
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
 
+    _warned = False
+
     def compose(self) -> ComposeResult:
         with Vertical(id="title-box"):
             yield BigTitle()
@@ -66,7 +68,8 @@ class TitleScreen(Screen[None]):
             try:
                 data = store.read(slot)
             except SaveError as exc:
-                if slot == AUTOSAVE and store.exists(AUTOSAVE):
+                if slot == AUTOSAVE and store.exists(AUTOSAVE) and not self._warned:
+                    self._warned = True  # once, not on every return to the title
                     self.app.notify(str(exc), title="Autosave unreadable", severity="warning",
                                     markup=False, timeout=10)
                 continue
