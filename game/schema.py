@@ -14,6 +14,7 @@ ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 INT_RE = re.compile(r"^[+-]?\d+$")
 NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+MAX_NUMBER = 10**12  # the largest number a content field may hold (as in expressions)
 _TRUE = ("true", "True", "TRUE", "yes", "Yes", "on")
 _FALSE = ("false", "False", "FALSE", "no", "No", "off")
 
@@ -95,6 +96,10 @@ class Reader:
     def integer(self, value: Any, what: str) -> int | None:
         """A whole number written as a number."""
         if isinstance(value, YStr) and INT_RE.match(value.strip()):
+            digits = value.strip().lstrip("+-").lstrip("0")
+            if len(digits) > 13 or int(value) > MAX_NUMBER or int(value) < -MAX_NUMBER:
+                self.error(value, f"{what} is too large (at most {MAX_NUMBER:,} either way)")
+                return None
             return int(value)
         if isinstance(value, YStr) and NUM_RE.match(value.strip()):
             self.error(value, f"{what} must be a whole number, not '{value}'")
@@ -105,7 +110,11 @@ class Reader:
     def number(self, value: Any, what: str) -> float | None:
         """A number (whole or decimal)."""
         if isinstance(value, YStr) and value.plain and NUM_RE.match(value.strip()):
-            return float(value)
+            number = float(value)
+            if not -MAX_NUMBER <= number <= MAX_NUMBER:  # also refuses inf from 400 digits
+                self.error(value, f"{what} is too large (at most {MAX_NUMBER:,} either way)")
+                return None
+            return number
         self.error(value, f"{what} must be a number")
         return None
 

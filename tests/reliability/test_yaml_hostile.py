@@ -204,6 +204,22 @@ def test_text_fields_keep_yaml11_lookalikes_and_ids_report_them(make_content):
     assert story.endings[0].title.source == "2020-01-01"
 
 
+@pytest.mark.parametrize("big", ["9" * 5000, "1" + "0" * 12 + "1", "-" + "9" * 30])
+def test_huge_numbers_in_content_are_reported_not_raised(problems_of, big):
+    events = FIRST_NODE.replace("  date: 1917-03\n", f"  date: 1917-03\n  priority: {big}\n")
+    events = events.replace("{id: go, label: Go}", f"{{id: go, label: Go, ai: {big}}}")
+    problems = problems_of(events)
+    assert "events.yaml:3: node 'first': priority is too large (at most 1,000,000,000,000 " \
+           "either way)" in problems
+    assert any(p.startswith("events.yaml:8: ") and "ai is too large" in p for p in problems)
+
+
+def test_a_400_digit_decimal_is_not_infinity(problems_of):
+    events = FIRST_NODE.replace("{id: go, label: Go}",
+                                "{id: go, label: Go, ai: 1" + "0" * 400 + ".5}")
+    assert any("ai is too large" in p for p in problems_of(events))
+
+
 # ---- encodings and line breaks ---------------------------------------------------------------
 def test_invalid_utf8_is_reported_at_line_and_column():
     assert only_problem(b"a: 1\nb: caf\xe9\n") == \
@@ -342,7 +358,8 @@ SCALARS = st.one_of(
     st.sampled_from(["1917-03", "1917-13", "0000-00", "9999-12", "+5", "-5", "1.5", "1e999",
                      "NO", "yes", "true", "~", "", "stability > 3", "flags.x", "{leader}",
                      "{", "}", "{{", "visited('first')", "1/0", "stability ** 99", "2 ** 16",
-                     "__import__('os')", "'", "0", "-0", "99999999999999999999", "nan"]),
+                     "__import__('os')", "'", "0", "-0", "99999999999999999999", "nan",
+                     "9" * 5000, "1" + "0" * 400 + ".5"]),
     st.text(max_size=12),
 )
 
