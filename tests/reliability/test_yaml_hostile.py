@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FIRST_NODE, REPO
+from conftest import FIRST_NODE, MINI, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_util import fuzz_examples
@@ -381,25 +381,40 @@ def dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)  # JSON is YAML; every scalar quoted
 
 
+PACK_WORDS = ["name", "version", "requires", "game", "packs", "description", "variables",
+              "flags", "scenarios", "endings"]
+PACK_SCALARS = st.sampled_from(["mini", "Mini Octobers", "0.1", ">=0.1", "<0.1, >=9", "==",
+                                "1.2.3", "x >=1", "9" * 5000, "١٢", ">=1" * 30, "", "pack"])
+
+
 @LOADER_FUZZ
 @given(game=st.dictionaries(st.sampled_from(WORDS), yamlish(), max_size=8),
        events=st.lists(st.dictionaries(st.sampled_from(WORDS), yamlish(), max_size=10),
                        max_size=3),
-       plain=st.booleans())
+       pack=st.none() | st.dictionaries(st.sampled_from(PACK_WORDS), PACK_SCALARS
+                                        | st.dictionaries(st.sampled_from(PACK_WORDS),
+                                                          PACK_SCALARS | st.lists(PACK_SCALARS),
+                                                          max_size=3), max_size=5),
+       plain=st.booleans(), over_mini=st.booleans())
 def test_fuzz_loader_with_content_shaped_documents_ends_in_problems(tmp_path, game, events,
-                                                                   plain):
+                                                                   pack, plain, over_mini):
     import yaml
+
+    def text(value: object) -> str:
+        return yaml.safe_dump(value, allow_unicode=True) if plain else dump(value)
 
     folder = tmp_path / "fuzz"
     folder.mkdir(exist_ok=True)
-    if plain:  # unquoted scalars, as authors write them
-        game_text = yaml.safe_dump(game, allow_unicode=True)
-        events_text = yaml.safe_dump(events, allow_unicode=True)
-    else:
-        game_text, events_text = dump(game), dump(events)
-    (folder / "game.yaml").write_text(game_text, encoding="utf-8")
-    (folder / "events.yaml").write_text(events_text, encoding="utf-8")
-    story, problems = load_with_problems([folder])
+    (folder / "game.yaml").write_text(text(game), encoding="utf-8")
+    (folder / "events.yaml").write_text(text(events), encoding="utf-8")
+    folders = [folder]
+    if pack is not None:  # a branch pack layered over it, with a manifest
+        layer = tmp_path / "pack"
+        layer.mkdir(exist_ok=True)
+        (layer / "pack.yaml").write_text(text(pack), encoding="utf-8")
+        (layer / "more.yaml").write_text(text(events[::-1]), encoding="utf-8")
+        folders = [MINI, layer] if over_mini else [folder, layer]
+    story, problems = load_with_problems(folders)
     assert story is not None or any(p.severity == "error" for p in problems)
 
 
