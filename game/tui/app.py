@@ -21,11 +21,15 @@ screen applies a rule itself, every change goes through the engine.
   a module path and class, constructed with no arguments; `app.has_screen(name)` tells whether
   it exists). Below `MIN_SIZE` a "terminal too small" screen covers everything; the screens
   underneath are created only once the terminal is big enough.
+- Authors' tools: with `--watch`, `app.reloader` (game/tui/reloader.py) polls the content
+  folders and puts a reloaded game in with `install_game`; with `--dev`, F12 on the game
+  screen shows the debug panel (game/tui/widgets/dev_panel.py; open while `dev_panel_open`).
 
 Keys
 ----
 App-wide: `q` quit (autosaves), `?`/`F1` help, `ctrl+p` command palette. Game screen: `1`-`9`
-choose, arrows and Enter choose, `o` "In our timeline" note, `t` timeline, `s` save, `l` load.
+choose, arrows and Enter choose, `o` "In our timeline" note, `t` timeline, `s` save, `l` load,
+`F12` debug panel (with --dev).
 Ending screen: `e` export. Dialogs: Escape goes back. `q` is a priority binding, so it also
 works in modal screens; Textual still lets a focused text input keep its `q`.
 """
@@ -38,6 +42,7 @@ import sys
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -52,6 +57,9 @@ from game.options import PlayOptions
 from game.progress import discovered, record_ending
 from game.saves import AUTOSAVE, SaveStore, default_saves_dir
 from game.tui.theme import DEFAULT_THEME, THEMES
+
+if TYPE_CHECKING:
+    from game.tui.reloader import Reloader
 
 MIN_SIZE = (40, 12)
 
@@ -87,6 +95,8 @@ class OctobersApp(App[int]):
         self.last_result: TurnResult | None = None
         self._saved: tuple[int, int] | None = None
         self._started = False
+        self.dev_panel_open = False  # --dev: the debug panel (F12) on the game screen
+        self.reloader: Reloader | None = None  # --watch: polls the content folders
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
@@ -99,7 +109,16 @@ class OctobersApp(App[int]):
     def on_mount(self) -> None:
         """Start on the title screen (or straight into a game with --load)."""
         self.store.clean_temp_files()
+        if self.options.watch:
+            self.watch_content()
         self._check_size()
+
+    def watch_content(self) -> None:
+        """--watch: reload the content when a file is saved (see game/tui/reloader.py)."""
+        from game.tui.reloader import Reloader
+
+        self.reloader = Reloader(self, self.options.content_dirs)
+        self.reloader.start()
 
     def on_resize(self, event: events.Resize) -> None:
         """Cover the screens with a notice while the terminal is too small."""

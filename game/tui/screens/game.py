@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 from game.engine import Game, TurnResult
 from game.model import format_date
 from game.tui.widgets.choice_list import ChoiceList
+from game.tui.widgets.dev_panel import refresh_dev_panel, toggle_dev_panel
 from game.tui.widgets.narrative import Narrative
 from game.tui.widgets.sidebar import Sidebar
 from game.tui.widgets.stat_bar import change_text
@@ -35,6 +36,7 @@ class GameScreen(Screen[None]):
         Binding("t", "app.show('timeline')", "Timeline"),
         Binding("s", "app.show('save')", "Save"),
         Binding("l", "app.show('load')", "Load"),
+        Binding("f12", "dev_panel", "Debug panel", show=False),  # with --dev
         Binding("pageup", "scroll_narrative(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_narrative(1)", "Scroll down", show=False, priority=True),
     ]
@@ -70,6 +72,7 @@ class GameScreen(Screen[None]):
         last.update(result_line(result) if result is not None else "")
         last.display = result is not None
         self.query_one(Sidebar).update_from(game)
+        refresh_dev_panel(self)
         choices = self.query_one(ChoiceList)
         if game.over:
             title, epilogue = game.ending_text()
@@ -115,6 +118,10 @@ class GameScreen(Screen[None]):
             narrative.scroll_page_up()
         else:
             narrative.scroll_page_down()
+
+    def action_dev_panel(self) -> None:
+        """F12: the debug panel (with --dev)."""
+        toggle_dev_panel(self)
 
     def action_history_note(self) -> None:
         """Show the event's "In our timeline" note."""

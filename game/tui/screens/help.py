@@ -33,6 +33,8 @@ KEYS = [
         ("s", "save to a named slot"),
         ("l", "load a saved game"),
         ("Page Up / Page Down", "scroll the narrative"),
+        ("F12", "debug panel: every variable, the flags, why each choice is open or locked "
+                "(with --dev)"),
     ]),
     ("Timeline, saves and ending", [
         ("↑ ↓, Enter", "pick an entry or slot"),
