@@ -410,6 +410,8 @@ def read_file(path: Path) -> dict[str, Any]:
         raise SaveError(f"{path} is not a usable save ({reason}).") from None
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise SaveError(f"{path} is not a Many Octobers save.")
+    if _has_control_characters(data):  # e.g. terminal escape sequences aimed at the player
+        raise SaveError(f"{path} is not a usable save (it holds control characters).")
     version = data.get("format")
     if not isinstance(version, int) or isinstance(version, bool):
         raise SaveError(f"{path} has no valid format version.")
@@ -427,6 +429,29 @@ def read_file(path: Path) -> dict[str, Any]:
 
 class _Refused(ValueError):
     """Valid JSON that a save never holds."""
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _has_control_characters(data: Any) -> bool:
+    """Whether any key or text in a save holds a control character (tab and newline aside).
+
+    Every text in a save comes from content, which cannot hold them (see game/yamlsrc.py), so a
+    save that does was made elsewhere; its texts would reach the player's terminal.
+    """
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _CONTROL.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

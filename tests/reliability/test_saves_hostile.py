@@ -160,6 +160,12 @@ BROKEN = {
         stability=["S", "@", 2, True])).replace(b'"@"', b"1e400"),
                      "bad change in the timeline"),
     "unclosed_array": (b"[" * 5000, "is not a usable save"),
+    "escape_in_log": (mutated(lambda d: d["timeline"][0].update(log="\x1b]52;c;ZXZpbA==\x07")),
+                      "it holds control characters"),
+    "escape_in_key": (mutated(lambda d: d["state"]["values"].update({"\x1b[2J": 1})),
+                      "it holds control characters"),
+    "escape_in_scenario": (mutated(lambda d: d["origin"].update(scenario="\x9b31m")),
+                           "it holds control characters"),
 }
 
 
