@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.authoring.watch import NOTE, ContentWatcher, reload
-from game.errors import Problem
+from game.errors import GameError, Problem, SourceRef
 from game.loader import load_with_problems
 
 if TYPE_CHECKING:
@@ -83,7 +83,10 @@ class Reloader:
             app.story = story
             self._say_reloaded(problems)
             return
-        new, problems = reload(game, self.dirs)
+        try:
+            new, problems = reload(game, self.dirs)
+        except GameError as exc:  # the new content loads but the game cannot go over to it
+            new, problems = None, [Problem(SourceRef("reload"), str(exc))]
         if new is None:
             self._show_errors(problems)
             return

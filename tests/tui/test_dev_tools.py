@@ -17,6 +17,7 @@ import pytest
 from rich.console import Console
 
 import game.tui.reloader
+from game.errors import ContentRuntimeError
 from game.loader import load_story
 from game.options import PlayOptions
 from game.tui import make_app
@@ -275,3 +276,21 @@ async def test_reload_on_the_title_screen_updates_the_story(content, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert "Red Petrograd" in header(app)
+
+
+async def test_a_game_that_cannot_go_over_is_shown_not_a_crash(content, tmp_path, monkeypatch):
+    def failing(game, dirs):
+        raise ContentRuntimeError("events/1917.yaml:20:9: node 'july': when: no such name")
+
+    app = build(content, tmp_path / "saves", scenario="february", watch=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_game(pilot)
+        old_game = app.game
+        monkeypatch.setattr(game.tui.reloader, "reload", failing)
+        edit(content / "events" / "1917.yaml", "title: Petrograd", "title: Red Petrograd")
+        assert app.reloader.check() is True
+        await pilot.pause()
+        assert isinstance(app.screen, ContentErrorsScreen)
+        assert "reload: events/1917.yaml:20:9: node 'july': when: no such name" in app.screen.text
+        assert app.game is old_game
+
