@@ -43,8 +43,15 @@ MAX_PROBLEMS = 50
 
 # Characters YAML does not allow in a stream, plus those that would make the parser count lines
 # differently from an editor (NEL, LS, PS) and a byte-order mark anywhere but the start.
+# Bidirectional overrides are refused too, so that what a reviewer reads is what the game shows.
 _BAD_CHAR = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u0085\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
+)
+# The same characters written as escapes in a double-quoted string ("\e[2J", "\x9b"): they
+# would reach the player's terminal as escape sequences. Tab and newline stay allowed.
+_BAD_ESCAPED = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
     "\ud800-\udfff\ufeff\ufffe\uffff]"
 )
 
@@ -169,7 +176,8 @@ def parse_yaml(raw: bytes, name: str) -> tuple[Any, list[Problem]]:
         what = {"\x00": "a NUL character", "\ufeff": "a byte-order mark (U+FEFF) after the start",
                 "\u0085": "the line break U+0085", "\u2028": "the line separator U+2028",
                 "\u2029": "the paragraph separator U+2029"}.get(
-            char, f"the control character U+{ord(char):04X}")
+            char, f"the {'bidirectional' if 0x202a <= ord(char) <= 0x2069 else 'control'} "
+                  f"character U+{ord(char):04X}")
         return None, [Problem(SourceRef(name, line, col), f"the file contains {what}; "
                                                           "remove it")]
     return _Builder(name).build(text)
@@ -254,6 +262,12 @@ class _Builder:
                     value._file = name
                     value._mark = event.start_mark
                     value.plain = not event.style
+                    if event.style == '"':
+                        bad = _BAD_ESCAPED.search(event.value)
+                        if bad is not None:
+                            self._problem(event.start_mark, f"the text holds the character "
+                                                            f"U+{ord(bad.group()):04X} (written "
+                                                            "as an escape); remove it")
                 elif kind is MappingStartEvent or kind is SequenceStartEvent:
                     if event.anchor is not None or event.tag is not None:
                         self._check_node(event)

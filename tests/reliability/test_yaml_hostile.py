@@ -288,6 +288,28 @@ def test_control_characters_and_odd_line_breaks_are_reported_at_their_place(char
     assert only_problem(raw) == f"x.yaml:2:6: the file contains {name}; remove it"
 
 
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u2069"])
+def test_bidirectional_overrides_are_reported(char):
+    # "Trojan source": what a reviewer of a pack reads must be what the game shows.
+    assert only_problem(f"a: 1\nb: xy{char}z\n".encode()) == \
+        f"x.yaml:2:6: the file contains the bidirectional character U+{ord(char):04X}; remove it"
+
+
+@pytest.mark.parametrize("escape, code", [
+    ("\\e[2J", "001B"), ("\\x1b]52;c;ZXZpbA==\\a", "001B"), ("\\x9b31m", "009B"),
+    ("\\r", "000D"), ("\\0", "0000"), ("\\u202e", "202E"), ("\\L", "2028"),
+])
+def test_control_characters_written_as_escapes_are_reported(escape, code):
+    raw = f'a: 1\ntitle: "Hello {escape} there"\n'.encode()
+    assert messages(raw) == [f"x.yaml:2:8: the text holds the character U+{code} (written as an "
+                             "escape); remove it"]
+
+
+def test_tab_and_newline_escapes_are_fine():
+    value, problems = parse_yaml(b'a: "one\\ttwo\\nthree \\u00e9"\n', "x.yaml")
+    assert problems == [] and value == {"a": "one\ttwo\nthree é"}
+
+
 def test_astral_and_accented_text_is_fine():
     value, problems = parse_yaml("a: Ленин 😀 café\n".encode(), "x.yaml")
     assert problems == [] and value == {"a": "Ленин 😀 café"}
