@@ -217,6 +217,14 @@ def test_a_save_that_is_a_folder_is_one_sentence(tmp_path):
     assert [i.slot for i in SaveStore(tmp_path).slots() if i.problem] == ["dir"]
 
 
+def _junk_containers(inner: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+
+
+JUNK = st.recursive(st.none() | st.booleans() | st.integers() | st.floats()
+                    | st.text(max_size=8), _junk_containers, max_leaves=6)
+
+
 @settings(max_examples=fuzz_examples(300), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
@@ -237,16 +245,12 @@ def test_fuzz_damaged_saves_load_or_give_one_sentence(tmp_path, data):
         walk(doc)
         spot = data.draw(st.sampled_from(spots))
         keys = list(spot) if isinstance(spot, dict) else list(range(len(spot)))
-        junk = st.recursive(
-            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-            lambda inner: st.lists(inner, max_size=3)
-            | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=6)
         if keys:
             key = data.draw(st.sampled_from(keys))
             if isinstance(spot, dict) and data.draw(st.booleans()):
                 del spot[key]
             else:
-                spot[key] = data.draw(junk)
+                spot[key] = data.draw(JUNK)
         raw = json.dumps(doc, allow_nan=True).encode()
     elif how == "cut":
         raw = raw[:data.draw(st.integers(0, len(raw)))]
