@@ -12,8 +12,9 @@ a condition or applies an effect itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from game import rng
 from game.errors import ContentRuntimeError, GameError
@@ -26,6 +27,30 @@ from game.text import render, render_paragraphs
 
 MAX_TURNS = 1000
 CONTINUE_ID = "_continue"
+# node id -> its choices' views when they never change (or None), per story
+_FIXED_VIEWS: WeakKeyDictionary[Story, dict[str, tuple[ChoiceView, ...] | None]] = \
+    WeakKeyDictionary()
+
+
+def _quick_init(cls: type) -> type:
+    """Give a frozen dataclass a faster __init__, for the objects made several times a turn.
+
+    dataclasses makes a frozen class's __init__ set each field through `object.__setattr__`,
+    five times slower than a plain class's. This one (same signature and defaults, made the
+    way dataclasses makes its own) fills the instance's dict at once; the class stays frozen:
+    assigning a field afterwards still raises FrozenInstanceError.
+    """
+    names = [f.name for f in fields(cls)]
+    defaults = {f"_d_{f.name}": f.default for f in fields(cls) if f.default is not MISSING}
+    params = ", ".join(f"{n}=_d_{n}" if f"_d_{n}" in defaults else n for n in names)
+    body = ", ".join(f"{n!r}: {n}" for n in names)
+    namespace: dict[str, Any] = dict(defaults)
+    exec(f"def __init__(self, {params}):\n"  # noqa: S102 - field names of our own classes
+         f"    self.__dict__.update({{{body}}})\n", namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
 
 
 class ReplayError(GameError):
@@ -43,6 +68,7 @@ class Origin:
     flags: tuple[str, ...] = ()
 
 
+@_quick_init
 @dataclass(frozen=True)
 class ChoiceView:
     """A choice as a player meets it: numbered, labelled, open or locked."""
@@ -54,6 +80,7 @@ class ChoiceView:
     locked_reason: str | None = None
 
 
+@_quick_init
 @dataclass(frozen=True)
 class Scene:
     """What the player sees at a decision."""
@@ -67,6 +94,7 @@ class Scene:
     choices: tuple[ChoiceView, ...]
 
 
+@_quick_init
 @dataclass(frozen=True)
 class Change:
     """A variable's value before and after a turn."""
@@ -83,6 +111,7 @@ class Change:
         return self.after - self.before
 
 
+@_quick_init
 @dataclass(frozen=True)
 class Entry:
     """One line of the alternate history: a decision taken and what came of it."""
@@ -138,6 +167,10 @@ class Game:
         self.branches: list[Branch] = []
         self.problems: list[str] = []
         self._schedule = schedule_for(story)
+        self._var_ids = tuple(story.variables)
+        self._var_order = {name: index for index, name in enumerate(self._var_ids)}
+        self._fixed_views = _FIXED_VIEWS.setdefault(story, {})
+        self._immediate = tuple(e for e in story.endings if e.immediate and e.when is not None)
 
     # ---- starting ------------------------------------------------------------------------
     @classmethod
@@ -202,6 +235,9 @@ class Game:
 
     def text(self, template: Template) -> str:
         """Fill a template from the current state."""
+        parts = template.parts
+        if len(parts) == 1 and not parts[0][0]:
+            return parts[0][1]  # plain text, the commonest case
         return render(template, self.values, self.date)
 
     def paragraphs(self, paragraphs: tuple[Paragraph, ...]) -> str:
@@ -214,18 +250,28 @@ class Game:
         node = self.node
         if node is None:
             return []
-        views = []
+        fixed = self._fixed_views.get(node.id)
+        if fixed is not None:
+            return list(fixed)
+        views: list[ChoiceView] = []
+        any_open = False
         for choice in node.choices:
-            open_ = choice.when is None or self._holds(
-                choice.when, f"node '{node.id}', choice '{choice.id}'")
+            open_ = choice.when is None or self._open(node, choice)
             if not open_ and choice.locked is None:
                 continue
             reason = None if open_ or choice.locked is None else self.text(choice.locked)
+            any_open = any_open or open_
             views.append(ChoiceView(len(views) + 1, choice.id, self.text(choice.label),
                                     open_, reason))
-        if not any(view.enabled for view in views):
+        if not any_open:
             views.append(ChoiceView(len(views) + 1, CONTINUE_ID,
                                     "Let events take their course", True))
+        if node.id not in self._fixed_views:
+            # A node whose choices have no conditions and no {names} shows the same views
+            # in every state: keep them (frozen, so sharing is safe) for every game.
+            fixed_views = all(c.when is None and len(c.label.parts) == 1
+                              and not c.label.parts[0][0] for c in node.choices)
+            self._fixed_views[node.id] = tuple(views) if fixed_views else None
         return views
 
     def scene(self) -> Scene:
@@ -255,33 +301,32 @@ class Game:
         node = self.node
         if node is None:
             raise ValueError("the game has ended")
-        views = self.choices()
-        view = next((v for v in views if v.number == choice or v.id == choice), None)
-        if view is None:
-            raise ValueError(f"no choice {choice!r} at '{node.id}'")
-        if not view.enabled:
-            raise ValueError(f"choice '{view.id}' is locked: {view.locked_reason}")
+        picked, choice_id, label = self._pick(node, choice)
         problems_before = len(self.problems)
-        before = {v: self.values[v] for v in self.story.variables}
+        before: dict[str, int] = {}  # the value of each variable an effect touched, before it
         logs: list[str] = []
-        picked = next((c for c in node.choices if c.id == view.id), None)
         outcome_index: int | None = None
         goto: str | None = None
         if picked is not None:
-            goto = self._apply(picked.effect, node, picked, logs)
+            goto = self._apply(picked.effect, node, picked, logs, before)
             if picked.outcomes:
                 outcome_index = self._draw(picked, node)
                 goto = self._apply(picked.outcomes[outcome_index].effect, node, picked,
-                                   logs) or goto
+                                   logs, before) or goto
         self.seen.add(node.id)
-        self.chosen.add((node.id, view.id))
-        self.path.append((node.id, view.id))
+        self.chosen.add((node.id, choice_id))
+        self.path.append((node.id, choice_id))
         self.turn += 1
-        changes = tuple(
-            Change(v.id, v.label, before[v.id], self.values[v.id], v.shown)
-            for v in self.story.variables.values() if self.values[v.id] != before[v.id])
-        entry = Entry(self.turn, self.date, node.id, self.text(node.title), view.id,
-                      view.label, " ".join(logs) or view.label, outcome_index, changes)
+        changes: tuple[Change, ...] = ()
+        if before:
+            variables, values = self.story.variables, self.values
+            names = sorted(before, key=self._var_order.__getitem__) if len(before) > 1 \
+                else before
+            changes = tuple(Change(name, variables[name].label, before[name], values[name],
+                                   variables[name].shown)
+                            for name in names if values[name] != before[name])
+        entry = Entry(self.turn, self.date, node.id, self.text(node.title), choice_id,
+                      label, " ".join(logs) or label, outcome_index, changes)
         self.timeline.append(entry)
         self._advance(goto)
         self._record_history()
@@ -318,6 +363,63 @@ class Game:
         return game
 
     # ---- inside ----------------------------------------------------------------------------
+    def _pick(self, node: Node, choice: int | str) -> tuple[Choice | None, str, str]:
+        """The choice a player means (by number or id), its id and label; ValueError if none.
+
+        By id (as the simulator and the UI take choices) only that choice's condition is
+        evaluated, not every choice's label and condition; the answer is the same as looking
+        it up in `choices()`.
+        """
+        if isinstance(choice, str):
+            for candidate in node.choices:
+                if candidate.id == choice:
+                    open_ = candidate.when is None or self._open(node, candidate)
+                    if open_:
+                        return candidate, candidate.id, self.text(candidate.label)
+                    if candidate.locked is not None:
+                        raise ValueError(f"choice '{candidate.id}' is locked: "
+                                         f"{self.text(candidate.locked)}")
+                    break
+            else:
+                if choice == CONTINUE_ID and not any(
+                        c.when is None or self._open(node, c) for c in node.choices):
+                    return None, CONTINUE_ID, "Let events take their course"
+            raise ValueError(f"no choice {choice!r} at '{node.id}'")
+        view = next((v for v in self.choices() if v.number == choice), None)
+        if view is None:
+            raise ValueError(f"no choice {choice!r} at '{node.id}'")
+        if not view.enabled:
+            raise ValueError(f"choice '{view.id}' is locked: {view.locked_reason}")
+        return next((c for c in node.choices if c.id == view.id), None), view.id, view.label
+
+    def _open(self, node: Node, choice: Choice) -> bool:
+        """Whether a choice's condition holds now (its `when` must not be None)."""
+        assert choice.when is not None
+        result = self._try(choice.when, self.date)
+        if result is None:
+            return self._holds(choice.when, f"node '{node.id}', choice '{choice.id}'")
+        return result
+
+    def _event_holds(self, expr: Expr, month: int) -> bool:
+        """Whether an event's condition holds in a month (for the scheduler)."""
+        try:  # as in _try, without the extra call: the scheduler asks often
+            return bool(expr.fn(self.values, self.flags, self.seen, self.chosen,
+                                month // 12, month % 12 + 1))
+        except Exception:  # noqa: BLE001 - evaluated again, to report the fault
+            return self._holds(expr, "an event's condition", month)
+
+    def _try(self, expr: Expr, date: int) -> bool | None:
+        """A condition's value, or None if it fails (then `_holds` says why, as a problem).
+
+        The hot path of a turn: the compiled function is called directly, without the
+        error-wrapping of `evaluate`.
+        """
+        try:
+            return bool(expr.fn(self.values, self.flags, self.seen, self.chosen,
+                                date // 12, date % 12 + 1))
+        except Exception:  # noqa: BLE001 - evaluated again by _holds, to report the fault
+            return None
+
     def _holds(self, expr: Expr, context: str, date: int | None = None) -> bool:
         try:
             return bool(evaluate(expr, self.values, self.flags, self.seen, self.chosen,
@@ -329,6 +431,12 @@ class Game:
     def _number(self, value: int | float | Expr, context: str) -> float:
         if not isinstance(value, Expr):
             return value
+        date = self.date
+        try:  # fast path, as in _try
+            return float(value.fn(self.values, self.flags, self.seen, self.chosen,
+                                  date // 12, date % 12 + 1))
+        except Exception:  # noqa: BLE001 - evaluated again below, to report the fault
+            pass
         try:
             result = evaluate(value, self.values, self.flags, self.seen, self.chosen,
                               self.date, context)
@@ -337,17 +445,40 @@ class Game:
             self.problems.append(str(exc))
             return 0.0
 
-    def _apply(self, effect: Effect, node: Node, choice: Choice, logs: list[str]) -> str | None:
-        context = f"node '{node.id}', choice '{choice.id}'"
-        deltas = [(name, self._number(amount, context)) for name, amount in effect.deltas]
-        assigns = [(name, self._number(amount, context)) for name, amount in effect.assign]
+    def _apply(self, effect: Effect, node: Node, choice: Choice, logs: list[str],
+               before: dict[str, int] | None = None) -> str | None:
+        values = self.values
         variables = self.story.variables
+        deltas: Any = effect.deltas
+        assigns: Any = effect.assign
+        dynamic = False
+        for _, amount in deltas:
+            if amount.__class__ is not int:
+                dynamic = True
+                break
+        if dynamic or assigns:
+            # every amount is worked out from the state before any of them is applied
+            context = f"node '{node.id}', choice '{choice.id}'"
+            deltas = [(name, self._number(amount, context)) for name, amount in deltas]
+            assigns = [(name, self._number(amount, context)) for name, amount in assigns]
+        if before is None:
+            before = {}
         for name, amount in deltas:
-            self.values[name] = _clamp(self.values[name] + round(amount), variables[name])
+            old = values[name]
+            if name not in before:
+                before[name] = old
+            value = old + (amount if amount.__class__ is int else round(amount))
+            variable = variables[name]
+            values[name] = variable.min if value < variable.min else \
+                variable.max if value > variable.max else value
         for name, amount in assigns:
-            self.values[name] = _clamp(round(amount), variables[name])
-        self.flags.update(effect.set)
-        self.flags.difference_update(effect.clear)
+            if name not in before:
+                before[name] = values[name]
+            values[name] = _clamp(round(amount), variables[name])
+        if effect.set:
+            self.flags.update(effect.set)
+        if effect.clear:
+            self.flags.difference_update(effect.clear)
         for name, template in effect.texts:
             self.values[name] = self.text(template)
         if effect.log is not None:
@@ -355,8 +486,10 @@ class Game:
         return effect.goto
 
     def _draw(self, choice: Choice, node: Node) -> int:
-        context = f"node '{node.id}', choice '{choice.id}', outcome weight"
-        weights = [max(0.0, self._number(o.weight, context)) for o in choice.outcomes]
+        weights = [max(0.0, o.weight) if not isinstance(o.weight, Expr) else
+                   max(0.0, self._number(o.weight, f"node '{node.id}', choice '{choice.id}', "
+                                                   "outcome weight"))
+                   for o in choice.outcomes]
         total = sum(weights)
         self.rng_state, roll = rng.uniform(self.rng_state)
         if total <= 0:
@@ -369,11 +502,18 @@ class Game:
         return len(weights) - 1
 
     def _advance(self, goto: str | None) -> None:
-        for ending in self.story.endings:
-            if ending.immediate and ending.when is not None and \
-                    self._holds(ending.when, f"ending '{ending.id}'"):
-                self._end(ending.id)
-                return
+        if self._immediate:
+            state = (self.values, self.flags, self.seen, self.chosen,
+                     self.date // 12, self.date % 12 + 1)
+            for ending in self._immediate:
+                assert ending.when is not None
+                try:  # as in _try, without a call per ending
+                    hit = bool(ending.when.fn(*state))
+                except Exception:  # noqa: BLE001 - evaluated again, to report the fault
+                    hit = self._holds(ending.when, f"ending '{ending.id}'")
+                if hit:
+                    self._end(ending.id)
+                    return
         if self.turn >= MAX_TURNS:
             self.problems.append(f"the game passed {MAX_TURNS} decisions; a goto loop?")
             self._end_final()
@@ -386,9 +526,7 @@ class Game:
                 self.node_id = target.id
                 self.date = max(self.date, target.date)
             return
-        found = self._schedule.next(
-            self.date, self.seen,
-            lambda expr, month: self._holds(expr, "an event's condition", month))
+        found = self._schedule.next(self.date, self.seen, self._event_holds)
         if found is None:
             self._end_final()
         else:
@@ -411,8 +549,8 @@ class Game:
         self.ending_id = ending_id
 
     def _record_history(self) -> None:
-        self.history.append(
-            (self.date, {v: int(self.values[v]) for v in self.story.variables}))
+        values = self.values
+        self.history.append((self.date, {v: int(values[v]) for v in self._var_ids}))
 
 
 def _clamp(value: int, variable: Any) -> int:
