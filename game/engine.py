@@ -20,7 +20,15 @@ from game import rng
 from game.errors import ContentRuntimeError, GameError
 from game.expressions import evaluate
 from game.model import (
-    Choice, Effect, Ending, Expr, Node, Paragraph, Story, Template, format_date,
+    Choice,
+    Effect,
+    Ending,
+    Expr,
+    Node,
+    Paragraph,
+    Story,
+    Template,
+    format_date,
 )
 from game.schedule import schedule_for
 from game.text import render, render_paragraphs

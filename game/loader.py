@@ -15,8 +15,18 @@ from game import __version__, cache
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
 from game.model import (
-    Choice, Effect, Ending, Expr, Node, Outcome, Paragraph, Scenario, Story, Template,
-    TextVariable, Variable,
+    Choice,
+    Effect,
+    Ending,
+    Expr,
+    Node,
+    Outcome,
+    Paragraph,
+    Scenario,
+    Story,
+    Template,
+    TextVariable,
+    Variable,
 )
 from game.packs import check_requirements, read_manifest
 from game.schema import INT_RE, Reader

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINI
 
 from game.chronicle import chronicle, chronicle_name, entries_by_year, stats_rows
 from game.cli import main
 from game.engine import Game
 from game.saves import SaveStore
+
+from conftest import MINI
 
 
 def played(story, choices, seed=4):

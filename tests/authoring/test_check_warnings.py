@@ -7,12 +7,13 @@ import subprocess
 import sys
 
 import pytest
-from conftest import MINI, REPO
 from helpers import BASE, FAULTS, warnings_for
 
 from game.authoring.lint import lint
 from game.authoring.simulate import simulate
 from game.loader import load_story
+
+from conftest import MINI, REPO
 
 EXPECTED = {
     "unreachable": ("events.yaml", 1, "node 'too_early' cannot be reached from any scenario: "

@@ -6,12 +6,13 @@ import os
 import shutil
 
 import pytest
-from conftest import MINI
 
 from game.authoring.explain import explain, format_explanation
 from game.authoring.watch import ContentWatcher, reload
 from game.engine import Game
 from game.loader import load_story
+
+from conftest import MINI
 
 
 def test_explain_says_why_each_choice_is_open_locked_or_hidden():

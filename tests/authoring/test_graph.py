@@ -8,11 +8,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import MINI, REPO
 from helpers import BASE, FAULTS
 
 from game.authoring.graph import build_graph, to_dot, to_mermaid
 from game.loader import load_story
+
+from conftest import MINI, REPO
 
 DOT_NODE = re.compile(r'^\s*"([^"]+)" \[(.*)\];$')
 DOT_EDGE = re.compile(r'^\s*"([^"]+)" -> "([^"]+)" \[(.*)\];$')

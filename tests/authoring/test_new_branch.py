@@ -6,13 +6,14 @@ import subprocess
 import sys
 
 import pytest
-from conftest import MINI, REPO
 from helpers import BASE
 
 from game.authoring.lint import lint
 from game.authoring.newbranch import ScaffoldError, scaffold
 from game.engine import Game
 from game.loader import load_story, load_with_problems
+
+from conftest import MINI, REPO
 
 
 @pytest.mark.parametrize("base", [MINI, BASE])

@@ -6,10 +6,10 @@ import json
 import subprocess
 import sys
 
-from conftest import MINI, REPO
-
 from game.authoring.simulate import SimReport, chunks, simulate
 from game.loader import load_story
+
+from conftest import MINI, REPO
 
 
 def without_time(data: dict) -> dict:

@@ -8,13 +8,14 @@ import pickle
 import shutil
 
 import pytest
-from conftest import FIRST_NODE, MINI
 
 import game.loader
 from game import cache
 from game.engine import Game
 from game.errors import Problem, SourceRef
 from game.loader import load_story, load_with_problems
+
+from conftest import FIRST_NODE, MINI
 
 
 @pytest.fixture

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import GAME_YAML
 from game.engine import CONTINUE_ID, Game
 from game.loader import load_story
+
+from conftest import GAME_YAML
 
 
 def test_new_game_starts_at_scenario_node(mini_story):

@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from conftest import MINI
 from game.engine import Game
 from game.errors import SaveError
 from game.loader import load_story
 from game.saves import SAVE_FORMAT, SaveStore, check_slot
+
+from conftest import MINI
 
 
 def played(story, seed=11, turns=2):

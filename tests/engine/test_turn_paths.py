@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import GAME_YAML
 
 from game.engine import CONTINUE_ID, Change, ChoiceView, Entry, Game
 from game.loader import load_story
+
+from conftest import GAME_YAML
 
 
 def outcome_of(game: Game, choice: int | str):

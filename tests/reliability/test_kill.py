@@ -11,11 +11,12 @@ import textwrap
 import time
 
 import pytest
-from conftest import MINI, REPO
 
 from game.errors import SaveError
 from game.loader import load_story
 from game.saves import AUTOSAVE, SaveStore
+
+from conftest import MINI, REPO
 
 PLAYER = textwrap.dedent("""
     import random, sys

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, MINI, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_util import fuzz_examples
@@ -29,6 +28,8 @@ from game.saves import (
     check_slot,
     encode,
 )
+
+from conftest import FIXTURES, MINI, REPO
 
 STORY = load_story([MINI])
 GOLDEN = FIXTURES / "saves"

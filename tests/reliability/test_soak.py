@@ -10,11 +10,12 @@ import random
 import re
 
 import pytest
-from conftest import REPO
 
 from game.engine import Game
 from game.loader import load_with_problems
 from game.saves import SaveStore, encode
+
+from conftest import REPO
 
 CONTENT = REPO / "content"
 GAMES = 2000

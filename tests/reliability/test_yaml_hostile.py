@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FIRST_NODE, MINI, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_util import fuzz_examples
@@ -16,6 +15,8 @@ from reliability_util import fuzz_examples
 from game.errors import Problem
 from game.loader import load_story, load_with_problems
 from game.yamlsrc import MAX_DEPTH, MAX_FILE_BYTES, MAX_PROBLEMS, YMap, YSeq, YStr, parse_yaml
+
+from conftest import FIRST_NODE, MINI, REPO
 
 
 def messages(raw: bytes) -> list[str]:
@@ -483,6 +484,7 @@ def _mini_data() -> dict[str, object]:
     import copy
 
     import yaml
+
     from conftest import MINI
 
     if not _MINI_DATA:
