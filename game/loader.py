@@ -604,7 +604,7 @@ class _Loader:
                 ai = self.expr(r, value, f"{what}: ai", NUM) or 0.0
         outcomes = []
         if "outcomes" in spec:
-            items = r.sequence(spec["outcomes"], f"{what}: outcomes") or []
+            items: list[Any] = r.sequence(spec["outcomes"], f"{what}: outcomes") or []
             if not items:
                 r.error(spec["outcomes"], f"{what}: 'outcomes' is empty")
             for index, entry in enumerate(items, start=1):
@@ -696,11 +696,11 @@ class _Loader:
             flags = self.flag_list(r, spec, "set", what)
             values: list[tuple[str, int]] = []
             if "vars" in spec:
-                table = r.mapping(spec["vars"], f"{what}: vars") or {}
+                table = r.mapping(spec["vars"], f"{what}: vars") or YMap(r.ref(spec))
                 for name, value in table.items():
                     variable = self.variables.get(name)
                     if variable is None:
-                        r.error(YStr(name, table.key_where[name], True),  # type: ignore[attr-defined]
+                        r.error(YStr(name, table.key_where[name], True),
                                 f"{what}: unknown variable '{name}'"
                                 f"{suggest(name, self.variables)}")
                         continue
@@ -712,10 +712,10 @@ class _Loader:
                         values.append((name, number))
             texts: list[tuple[str, str]] = []
             if "texts" in spec:
-                table = r.mapping(spec["texts"], f"{what}: texts") or {}
-                for name, value in table.items():
+                texts_table = r.mapping(spec["texts"], f"{what}: texts") or YMap(r.ref(spec))
+                for name, value in texts_table.items():
                     if name not in self.text_vars:
-                        r.error(YStr(name, table.key_where[name], True),  # type: ignore[attr-defined]
+                        r.error(YStr(name, texts_table.key_where[name], True),
                                 f"{what}: unknown text variable '{name}'"
                                 f"{suggest(name, self.text_vars)}")
                         continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import TextIO
 
-from game.engine import Game, TurnResult
+from game.engine import ChoiceView, Game, TurnResult
 from game.errors import SaveError
 from game.progress import discovered, record_ending
 from game.saves import AUTOSAVE, SaveStore
@@ -112,7 +112,7 @@ class PlainSession:
         self.say(f"ending: {game.ending_id}")
         return 0
 
-    def ask(self, choices: tuple) -> int | None:  # type: ignore[type-arg]
+    def ask(self, choices: tuple[ChoiceView, ...]) -> int | None:
         """Read a choice number; None at the end of input. Wrong entries ask again."""
         numbers = [c.number for c in choices]
         while True:
