@@ -224,9 +224,9 @@ class OctobersApp(App[int]):
             game, notes = self.store.load(slot, self.story)
         except SaveError as exc:
             message = str(exc)
-            backups = self.store.backups(slot)
-            if backups:
-                message += f" A backup exists: {backups[0]}."
+            backup = self.store.usable_backup(slot)
+            if backup is not None:
+                message += f" A backup that loads exists: {backup}."
             self.notify(message, title="Cannot load", severity="error", markup=False,
                         timeout=10)
             return False
