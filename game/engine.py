@@ -322,8 +322,9 @@ class Game:
                 goto = self._apply(picked.outcomes[outcome_index].effect, node, picked,
                                    logs, before) or goto
         self.seen.add(node.id)
-        self.chosen.add((node.id, choice_id))
-        self.path.append((node.id, choice_id))
+        taken = (node.id, choice_id)
+        self.chosen.add(taken)
+        self.path.append(taken)
         self.turn += 1
         changes: tuple[Change, ...] = ()
         if before:

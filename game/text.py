@@ -80,6 +80,11 @@ def render(template: Template, values: Mapping[str, Any], date: int) -> str:
 def render_paragraphs(paragraphs: tuple[Paragraph, ...], values: Mapping[str, Any], date: int,
                       holds: Callable[[Any], bool]) -> str:
     """The paragraphs whose conditions hold, filled in and joined by blank lines."""
+    if len(paragraphs) == 1:  # the commonest case, without building lists
+        paragraph = paragraphs[0]
+        if paragraph.when is None or holds(paragraph.when):
+            return render(paragraph.template, values, date).strip()
+        return ""
     shown = [render(p.template, values, date).strip() for p in paragraphs
              if p.when is None or holds(p.when)]
     return "\n\n".join(text for text in shown if text)
