@@ -51,17 +51,21 @@ class SimReport:
         self.choice_counts.update(game.path)
         self.node_counts.update(node for node, _ in game.path)
         self.decisions.append(len(game.path))
+        by_decade: dict[int, list[dict[str, int]]] = {}
         for date, values in game.history:
-            decade = date // 12 // 10 * 10
-            for name, value in values.items():
+            by_decade.setdefault(date // 120 * 10, []).append(values)
+        for decade, rows in by_decade.items():
+            for name in rows[0]:
+                column = [row[name] for row in rows]
+                low, high, total = min(column), max(column), sum(column)
                 cell = self.var_stats.setdefault(name, {}).get(decade)
                 if cell is None:
-                    self.var_stats[name][decade] = [value, value, value, 1]
+                    self.var_stats[name][decade] = [low, high, total, len(column)]
                 else:
-                    cell[0] = min(cell[0], value)
-                    cell[1] = max(cell[1], value)
-                    cell[2] += value
-                    cell[3] += 1
+                    cell[0] = min(cell[0], low)
+                    cell[1] = max(cell[1], high)
+                    cell[2] += total
+                    cell[3] += len(column)
         for error in errors:
             self._error(False, f"game {index}: {error}")
 
