@@ -304,15 +304,38 @@ class Game:
         return self.history[-1][1].get(var_id, 0) - self.history[-2][1].get(var_id, 0)
 
     # ---- playing -------------------------------------------------------------------------
+    def open_choice_ids(self) -> list[str]:
+        """The ids of the choices open now, without rendering any text (for simulators)."""
+        node = self.node
+        if node is None:
+            return []
+        ids = [c.id for c in node.choices if c.when is None or self._open(node, c)]
+        return ids or [CONTINUE_ID]
+
+    def step(self, choice_id: str) -> list[str]:
+        """Take a choice by id as `choose` does, but write no timeline entry or log text.
+
+        For simulators, which need the state, the path and the history but not the prose;
+        returns the content problems this turn raised.
+        """
+        problems_before = len(self.problems)
+        self._take(choice_id, record=False)
+        return self.problems[problems_before:]
+
     def choose(self, choice: int | str) -> TurnResult:
         """Take a choice by its number (from 1) or id; raises ValueError if it is not open."""
+        problems_before = len(self.problems)
+        entry = self._take(choice, record=True)
+        assert entry is not None
+        return TurnResult(entry, self.over, self.problems[problems_before:])
+
+    def _take(self, choice: int | str, record: bool) -> Entry | None:
         node = self.node
         if node is None:
             raise ValueError("the game has ended")
-        picked, choice_id, label = self._pick(node, choice)
-        problems_before = len(self.problems)
+        picked, choice_id, label = self._pick(node, choice, label=record)
         before: dict[str, int] = {}  # the value of each variable an effect touched, before it
-        logs: list[str] = []
+        logs: list[str] | None = [] if record else None
         outcome_index: int | None = None
         goto: str | None = None
         if picked is not None:
@@ -326,6 +349,10 @@ class Game:
         self.chosen.add(taken)
         self.path.append(taken)
         self.turn += 1
+        if logs is None:
+            self._advance(goto)
+            self._record_history()
+            return None
         changes: tuple[Change, ...] = ()
         if before:
             variables, values = self.story.variables, self.values
@@ -339,7 +366,7 @@ class Game:
         self.timeline.append(entry)
         self._advance(goto)
         self._record_history()
-        return TurnResult(entry, self.over, self.problems[problems_before:])
+        return entry
 
     def rewind(self, steps: int) -> Game:
         """A new game that has replayed only the first `steps` decisions of this one.
@@ -372,7 +399,8 @@ class Game:
         return game
 
     # ---- inside ----------------------------------------------------------------------------
-    def _pick(self, node: Node, choice: int | str) -> tuple[Choice | None, str, str]:
+    def _pick(self, node: Node, choice: int | str, label: bool = True
+              ) -> tuple[Choice | None, str, str]:
         """The choice a player means (by number or id), its id and label; ValueError if none.
 
         By id (as the simulator and the UI take choices) only that choice's condition is
@@ -384,7 +412,8 @@ class Game:
                 if candidate.id == choice:
                     open_ = candidate.when is None or self._open(node, candidate)
                     if open_:
-                        return candidate, candidate.id, self.text(candidate.label)
+                        return candidate, candidate.id, \
+                            self.text(candidate.label) if label else ""
                     if candidate.locked is not None:
                         raise ValueError(f"choice '{candidate.id}' is locked: "
                                          f"{self.text(candidate.locked)}")
@@ -454,7 +483,7 @@ class Game:
             self.problems.append(str(exc))
             return 0.0
 
-    def _apply(self, effect: Effect, node: Node, choice: Choice, logs: list[str],
+    def _apply(self, effect: Effect, node: Node, choice: Choice, logs: list[str] | None,
                before: dict[str, int] | None = None) -> str | None:
         values = self.values
         variables = self.story.variables
@@ -490,7 +519,7 @@ class Game:
             self.flags.difference_update(effect.clear)
         for name, template in effect.texts:
             self.values[name] = self.text(template)
-        if effect.log is not None:
+        if effect.log is not None and logs is not None:
             logs.append(self.text(effect.log))
         return effect.goto
 

@@ -54,18 +54,23 @@ class SimReport:
         by_decade: dict[int, list[dict[str, int]]] = {}
         for date, values in game.history:
             by_decade.setdefault(date // 120 * 10, []).append(values)
+        stats = self.var_stats
         for decade, rows in by_decade.items():
-            for name in rows[0]:
-                column = [row[name] for row in rows]
+            count = len(rows)
+            # every row lists the same variables in the same order: read them as columns
+            for name, column in zip(rows[0], zip(*(row.values() for row in rows)),
+                                    strict=True):
                 low, high, total = min(column), max(column), sum(column)
-                cell = self.var_stats.setdefault(name, {}).get(decade)
+                cell = stats.setdefault(name, {}).get(decade)
                 if cell is None:
-                    self.var_stats[name][decade] = [low, high, total, len(column)]
+                    stats[name][decade] = [low, high, total, count]
                 else:
-                    cell[0] = min(cell[0], low)
-                    cell[1] = max(cell[1], high)
+                    if low < cell[0]:
+                        cell[0] = low
+                    if high > cell[1]:
+                        cell[1] = high
                     cell[2] += total
-                    cell[3] += len(column)
+                    cell[3] += count
         for error in errors:
             self._error(False, f"game {index}: {error}")
 
@@ -147,28 +152,27 @@ def play_one(story: Story, seed: int, index: int, scenario: str | None = None,
     state = rng.derive(seed, index, 2)
     errors: list[str] = []
     while not game.over:
-        views = [v for v in game.choices() if v.enabled]
+        ids = game.open_choice_ids()
         if policy == "first":
-            pick = views[0]
+            pick = ids[0]
         else:
             state, roll = rng.uniform(state)
             if policy == "weighted":
-                pick = _weighted(game, views, roll)
+                pick = _weighted(game, ids, roll)
             else:
-                pick = views[int(roll * len(views))]
-        result = game.choose(pick.id)
-        errors.extend(result.problems)
+                pick = ids[int(roll * len(ids))]
+        errors.extend(game.step(pick))
     return game, errors
 
 
-def _weighted(game: Game, views: list[Any], roll: float) -> Any:
+def _weighted(game: Game, views: list[str], roll: float) -> str:
     node = game.node
     assert node is not None
     by_id = {c.id: c for c in node.choices}
     weights = []
     for view in views:
-        choice = by_id.get(view.id)
-        weight = 1.0 if choice is None else game._number(choice.ai, f"choice '{view.id}' ai")
+        choice = by_id.get(view)
+        weight = 1.0 if choice is None else game._number(choice.ai, f"choice '{view}' ai")
         weights.append(max(0.0, weight))
     total = sum(weights)
     if total <= 0:
