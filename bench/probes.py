@@ -128,7 +128,9 @@ def play(dirs: str, games: str, render: str) -> dict[str, Any]:
             else:
                 views = [view for view in game.choices() if view.enabled]
             state, roll = rng.uniform(state)
-            game.choose(views[int(roll * len(views))].id)
+            # step(): the turn without our timeline entry, which ink has no counterpart of;
+            # every text a player sees has been rendered above
+            game.step(views[int(roll * len(views))].id)
             choices += 1
         if render == "1":
             chars += sum(len(part) for part in game.ending_text())
