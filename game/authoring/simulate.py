@@ -58,8 +58,8 @@ class SimReport:
         for decade, rows in by_decade.items():
             count = len(rows)
             # every row lists the same variables in the same order: read them as columns
-            for name, column in zip(rows[0], zip(*(row.values() for row in rows)),
-                                    strict=True):
+            columns = zip(*(row.values() for row in rows), strict=True)
+            for name, column in zip(rows[0], columns, strict=True):
                 low, high, total = min(column), max(column), sum(column)
                 cell = stats.setdefault(name, {}).get(decade)
                 if cell is None:

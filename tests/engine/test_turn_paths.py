@@ -111,3 +111,25 @@ def test_turn_records_stay_frozen_values():
         view.label = "Other"  # type: ignore[misc]
     with pytest.raises(TypeError):
         Entry(1, 0, "n")  # type: ignore[call-arg]
+
+
+def test_step_plays_the_same_game_as_choose_without_a_timeline(mini_story):
+    """Game.step (the simulator's turn) changes the state exactly as choose does."""
+    from game import rng
+    from game.engine import Game
+
+    for seed in range(40):
+        full, fast = Game.new(mini_story, seed=seed), Game.new(mini_story, seed=seed)
+        state = rng.derive(seed, 7)
+        while not full.over:
+            open_ids = [v.id for v in full.choices() if v.enabled]
+            assert fast.open_choice_ids() == open_ids
+            state, roll = rng.uniform(state)
+            pick = open_ids[int(roll * len(open_ids))]
+            full.choose(pick)
+            assert fast.step(pick) == []
+        assert fast.over and fast.ending_id == full.ending_id
+        for attr in ("values", "flags", "seen", "chosen", "path", "date", "rng_state",
+                     "history", "turn"):
+            assert getattr(fast, attr) == getattr(full, attr), attr
+        assert fast.timeline == [] and len(full.timeline) == full.turn
