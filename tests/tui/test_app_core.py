@@ -7,18 +7,15 @@ SVG snapshots (pytest-textual-snapshot) of the title and game screens are at the
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from textual.widgets import Markdown, OptionList, Static
 
 from game.loader import load_story
 from game.options import PlayOptions
 from game.progress import discovered, record_ending
 from game.saves import SaveStore
-from game.tui import make_app
 from game.tui.app import OctobersApp
 from game.tui.screens.game import GameScreen
 from game.tui.screens.help import HelpScreen
@@ -29,22 +26,14 @@ from game.tui.screens.too_small import TooSmallScreen
 from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.stat_bar import StatBar
 
+from tui_helpers import build_app, screen_text
+
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 
 
 def build(story, saves: Path, **options) -> OctobersApp:
-    """The real app, as the CLI builds it, with a fixed seed."""
-    options.setdefault("seed", 4)
-    return make_app(story, PlayOptions(content_dirs=[MINI], saves_dir=saves, **options))
-
-
-def screen_text(app: OctobersApp) -> str:
-    """What the terminal shows, as plain text."""
-    console = Console(width=app.size.width, file=io.StringIO(), record=True,
-                      legacy_windows=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text()
+    """The real app on the mini story, as the CLI builds it, with a fixed seed."""
+    return build_app(story, MINI, saves, **options)
 
 
 def menu_ids(app: OctobersApp) -> list[str | None]:

@@ -8,24 +8,20 @@ the end, with the save times and the time zone fixed.
 
 from __future__ import annotations
 
-import io
 import json
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
 import game.saves
 from game.chronicle import chronicle
 from game.engine import Game
 from game.loader import load_story
-from game.options import PlayOptions
 from game.progress import endings_found
 from game.saves import SaveStore
-from game.tui import make_app
 from game.tui.app import OctobersApp
 from game.tui.screens.confirm import ConfirmScreen
 from game.tui.screens.ending import EndingScreen
@@ -34,28 +30,15 @@ from game.tui.screens.saves import LoadScreen, SaveScreen, SlotList, suggest_slo
 from game.tui.screens.timeline import TimelineScreen
 from game.tui.widgets.chart import Series, StatChart, plot, year_ticks
 
+from tui_helpers import build_app, notices, screen_text
+
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 FIXED_TIME = 1_700_000_000.0  # 2023-11-14 22:13 UTC
 
 
 def build(saves: Path, **options) -> OctobersApp:
-    """The real app, as the CLI builds it, with a fixed seed."""
-    options.setdefault("seed", 4)
-    return make_app(load_story([MINI]),
-                    PlayOptions(content_dirs=[MINI], saves_dir=saves, **options))
-
-
-def screen_text(app: OctobersApp) -> str:
-    """What the terminal shows, as plain text."""
-    console = Console(width=app.size.width, file=io.StringIO(), record=True,
-                      legacy_windows=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text()
-
-
-def notices(app: OctobersApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    """The real app on the mini story, as the CLI builds it, with a fixed seed."""
+    return build_app(load_story([MINI]), MINI, saves, **options)
 
 
 async def press(pilot, *keys: str) -> None:

@@ -8,24 +8,22 @@ timer's interval is set to an hour so that it never fires during a test.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 import game.tui.reloader
 from game.errors import ContentRuntimeError
 from game.loader import load_story
-from game.options import PlayOptions
-from game.tui import make_app
 from game.tui.app import OctobersApp
 from game.tui.screens.content_errors import ContentErrorsScreen
 from game.tui.screens.game import GameScreen
 from game.tui.screens.title import TitleScreen
 from game.tui.widgets.dev_panel import DevPanel
+
+from tui_helpers import build_app, notices, screen_text
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 
@@ -42,22 +40,7 @@ def content(tmp_path, monkeypatch) -> Path:
 
 def build(content: Path, saves: Path, **options) -> OctobersApp:
     """The real app on the copied content, as the CLI builds it, with a fixed seed."""
-    options.setdefault("seed", 4)
-    return make_app(load_story([content]),
-                    PlayOptions(content_dirs=[content], saves_dir=saves, **options))
-
-
-def screen_text(app: OctobersApp) -> str:
-    """What the terminal shows, as plain text."""
-    console = Console(width=app.size.width, file=io.StringIO(), record=True,
-                      legacy_windows=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text()
-
-
-def notices(app: OctobersApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    return build_app(load_story([content]), content, saves, **options)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -8,21 +8,20 @@ nothing, and a crash with an unwritable saves folder never claims a save that is
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from textual.widgets import OptionList
 
 from game.engine import Game
 from game.loader import load_story
 from game.options import PlayOptions
 from game.saves import SaveStore
-from game.tui import make_app
 from game.tui.app import OctobersApp
 from game.tui.screens.too_small import TooSmallScreen
+
+from tui_helpers import build_app, screen_text
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 STORY = load_story([MINI])
@@ -31,16 +30,7 @@ SQUEEZE = [(1, 1), (2, 2), (3, 3), (1, 40), (200, 1), (39, 12), (40, 11)]
 
 
 def build(saves: Path, story=STORY, **options) -> OctobersApp:
-    options.setdefault("seed", 4)
-    return make_app(story, PlayOptions(content_dirs=[MINI], saves_dir=saves, **options))
-
-
-def screen_text(app: OctobersApp) -> str:
-    console = Console(width=app.size.width, file=io.StringIO(), record=True,
-                      legacy_windows=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
-    return console.export_text()
+    return build_app(story, MINI, saves, **options)
 
 
 async def press(pilot, *keys: str) -> None:
