@@ -378,9 +378,7 @@ class Game:
         game = Game.replay(self.story, self.origin, self.path[:steps])
         game.branches = list(self.branches)
         if steps < len(self.path):
-            title = self.text(self.ending.title) if self.ending else (
-                self.text(self.node.title) if self.node else "")
-            game.branches.append(Branch(steps, list(self.path), self.date, title))
+            game.branches.append(Branch(steps, list(self.path), self.date, self.headline()))
         return game
 
     def restore_branch(self, index: int) -> Game:
@@ -393,10 +391,15 @@ class Game:
             if mine != theirs:
                 break
             common += 1
-        title = self.text(self.ending.title) if self.ending else (
-            self.text(self.node.title) if self.node else "")
-        game.branches = [*others, Branch(common, list(self.path), self.date, title)]
+        game.branches = [*others, Branch(common, list(self.path), self.date,
+                                         self.headline())]
         return game
+
+    def headline(self) -> str:
+        """The title of where the game stands: its ending, or the event awaiting a decision."""
+        if self.ending is not None:
+            return self.text(self.ending.title)
+        return self.text(self.node.title) if self.node is not None else ""
 
     # ---- inside ----------------------------------------------------------------------------
     def _pick(self, node: Node, choice: int | str, label: bool = True
@@ -524,20 +527,12 @@ class Game:
         return effect.goto
 
     def _draw(self, choice: Choice, node: Node) -> int:
-        weights = [max(0.0, o.weight) if not isinstance(o.weight, Expr) else
-                   max(0.0, self._number(o.weight, f"node '{node.id}', choice '{choice.id}', "
-                                                   "outcome weight"))
+        weights = [o.weight if not isinstance(o.weight, Expr) else
+                   self._number(o.weight, f"node '{node.id}', choice '{choice.id}', "
+                                          "outcome weight")
                    for o in choice.outcomes]
-        total = sum(weights)
         self.rng_state, roll = rng.uniform(self.rng_state)
-        if total <= 0:
-            return int(roll * len(weights))
-        target = roll * total
-        for index, weight in enumerate(weights):
-            target -= weight
-            if target < 0:
-                return index
-        return len(weights) - 1
+        return rng.weighted_index(weights, roll)
 
     def _advance(self, goto: str | None) -> None:
         if self._immediate:

@@ -39,3 +39,20 @@ def derive(seed: int, *salt: int) -> int:
         state, bits = mix(state ^ (value & _MASK))
         state = bits
     return state
+
+
+def weighted_index(weights: list[float], roll: float) -> int:
+    """The index a roll in [0, 1) lands on when each index is as likely as its weight.
+
+    Negative weights count as 0; when every weight is 0 the indexes are equally likely.
+    """
+    weights = [w if w > 0 else 0.0 for w in weights]
+    total = sum(weights)
+    if total <= 0:
+        return int(roll * len(weights))
+    target = roll * total
+    for index, weight in enumerate(weights):
+        target -= weight
+        if target < 0:
+            return index
+    return len(weights) - 1

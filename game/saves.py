@@ -321,11 +321,7 @@ def _fsync_dir(folder: Path) -> None:
 def encode(game: Game, slot: str) -> bytes:
     """The bytes of a save file for a game."""
     story = game.story
-    title, date_label = "", format_date(game.date)
-    if game.ending is not None:
-        title = game.text(game.ending.title)
-    elif game.node is not None:
-        title = game.text(game.node.title)
+    title, date_label = game.headline(), format_date(game.date)
     data = {
         "kind": KIND,
         "format": SAVE_FORMAT,

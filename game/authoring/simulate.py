@@ -172,17 +172,9 @@ def _weighted(game: Game, views: list[str], roll: float) -> str:
     weights = []
     for view in views:
         choice = by_id.get(view)
-        weight = 1.0 if choice is None else game._number(choice.ai, f"choice '{view}' ai")
-        weights.append(max(0.0, weight))
-    total = sum(weights)
-    if total <= 0:
-        return views[int(roll * len(views))]
-    target = roll * total
-    for view, weight in zip(views, weights, strict=True):
-        target -= weight
-        if target < 0:
-            return view
-    return views[-1]
+        weights.append(1.0 if choice is None else
+                       game._number(choice.ai, f"choice '{view}' ai"))
+    return views[rng.weighted_index(weights, roll)]
 
 
 def play_range(story: Story, seed: int, start: int, stop: int, scenario: str | None = "all",

@@ -7,8 +7,6 @@ import pytest
 from game.engine import CONTINUE_ID, Game
 from game.loader import load_story
 
-from conftest import GAME_YAML
-
 
 def test_new_game_starts_at_scenario_node(mini_story):
     game = Game.new(mini_story, seed=1)
@@ -305,6 +303,3 @@ def test_history_records_values_each_turn(mini_story):
     assert game.history[1][1]["stability"] == 35
     assert game.last_change("stability") == -5
 
-
-def test_inline_game_yaml_fixture_loads():
-    assert "title: Test" in GAME_YAML
