@@ -51,6 +51,17 @@ class Graph:
         """The years that have events, in order."""
         return sorted({n.year for n in self.nodes.values() if n.kind == "node" and n.year})
 
+    def layout(self) -> tuple[list[tuple[int, list[GNode]]], list[GNode], list[GNode]]:
+        """How both formats group the map: events and scenarios by year, the endings
+        together, and the scenarios whose year has no event on their own."""
+        years = self.years()
+        by_year = [(year, [n for n in self.nodes.values()
+                           if n.kind in ("node", "scenario") and n.year == year])
+                   for year in years]
+        endings = [n for n in self.nodes.values() if n.kind == "ending"]
+        loose = [n for n in self.nodes.values() if n.kind == "scenario" and n.year not in years]
+        return by_year, endings, loose
+
 
 def _rank(node: Node) -> tuple[int, int, int]:
     return (node.date, -node.priority, node.order)
@@ -171,23 +182,18 @@ def to_dot(graph: Graph) -> str:
              '  node [shape=box, style="rounded,filled", fillcolor="#f5f0e6", '
              "fontname=Helvetica, fontsize=10];",
              "  edge [fontname=Helvetica, fontsize=8];"]
-    for year in graph.years():
+    by_year, endings, loose = graph.layout()
+    for year, members in by_year:
         lines.append(f"  subgraph cluster_{year} {{")
         lines.append(f"    label={_dot_string(str(year))}; style=rounded; color=\"#999999\";")
-        for node in graph.nodes.values():
-            if node.kind in ("node", "scenario") and node.year == year:
-                lines.append("    " + _dot_node(node))
+        lines.extend("    " + _dot_node(node) for node in members)
         lines.append("  }")
-    endings = [n for n in graph.nodes.values() if n.kind == "ending"]
     if endings:
         lines.append("  subgraph cluster_endings {")
         lines.append('    label="Endings"; style=dashed; color="#aa3333";')
-        for node in endings:
-            lines.append("    " + _dot_node(node))
+        lines.extend("    " + _dot_node(node) for node in endings)
         lines.append("  }")
-    for node in graph.nodes.values():
-        if node.kind == "scenario" and node.year not in graph.years():
-            lines.append("  " + _dot_node(node))
+    lines.extend("  " + _dot_node(node) for node in loose)
     for edge in graph.edges:
         attrs = _DOT_EDGE[edge.kind]
         if edge.label:
@@ -232,21 +238,16 @@ def _mermaid_text(text: str) -> str:
 def to_mermaid(graph: Graph) -> str:
     """The map as a Mermaid flowchart."""
     lines = ["flowchart LR"]
-    for year in graph.years():
+    by_year, endings, loose = graph.layout()
+    for year, members in by_year:
         lines.append(f'  subgraph y{year}["{year}"]')
-        for node in graph.nodes.values():
-            if node.kind in ("node", "scenario") and node.year == year:
-                lines.append("    " + _mermaid_node(node))
+        lines.extend("    " + _mermaid_node(node) for node in members)
         lines.append("  end")
-    endings = [n for n in graph.nodes.values() if n.kind == "ending"]
     if endings:
         lines.append('  subgraph endings["Endings"]')
-        for node in endings:
-            lines.append("    " + _mermaid_node(node))
+        lines.extend("    " + _mermaid_node(node) for node in endings)
         lines.append("  end")
-    for node in graph.nodes.values():
-        if node.kind == "scenario" and node.year not in graph.years():
-            lines.append("  " + _mermaid_node(node))
+    lines.extend("  " + _mermaid_node(node) for node in loose)
     for edge in graph.edges:
         arrow = _MERMAID_EDGE[edge.kind]
         label = f"|\"{_mermaid_text(_short(edge.label, 30))}\"|" if edge.label else ""
