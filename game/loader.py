@@ -480,20 +480,30 @@ class _Loader:
             out.append(str(flag))
         return tuple(out)
 
+    def entries(self, r: Reader, spec: YMap, key: str, what: str, known: Any,
+                kind: str, hint: str = "") -> list[tuple[str, Any]]:
+        """The (name, value) pairs of a table of variables (`effects:`, `vars:`, `texts:`),
+        reporting names that are not declared, at the name's own position."""
+        if key not in spec:
+            return []
+        table = r.mapping(spec[key], f"{what}: {key}")
+        if table is None:
+            return []
+        out = []
+        for name, value in table.items():
+            if name not in known:
+                r.error(YStr(name, table.key_where[name], True),
+                        f"{what}: unknown {kind} '{name}'{suggest(name, known)}"
+                        f"{hint if hint and name in self.text_vars else ''}")
+                continue
+            out.append((name, value))
+        return out
+
     def amounts(self, r: Reader, spec: YMap, key: str, what: str
                 ) -> tuple[tuple[str, int | Expr], ...]:
-        if key not in spec:
-            return ()
-        table = r.mapping(spec[key], f"{what}: {key}")
         out: list[tuple[str, int | Expr]] = []
-        for name, value in (table or {}).items():
-            if name not in self.variables:
-                where = YStr(name, table.key_where[name], True)  # type: ignore[union-attr]
-                hint = suggest(name, self.variables)
-                extra = " (text variables are set with 'texts:')" if name in self.text_vars \
-                    else ""
-                r.error(where, f"{what}: unknown variable '{name}'{hint}{extra}")
-                continue
+        for name, value in self.entries(r, spec, key, what, self.variables, "variable",
+                                        " (text variables are set with 'texts:')"):
             amount: int | Expr | None
             if isinstance(value, YStr) and value.plain and INT_RE.match(value):
                 amount = int(value)  # the common case, "+5", without a detour
@@ -508,17 +518,11 @@ class _Loader:
 
     def effect(self, r: Reader, spec: YMap, what: str) -> Effect:
         texts = []
-        if "texts" in spec:
-            table = r.mapping(spec["texts"], f"{what}: texts")
-            for name, value in (table or {}).items():
-                if name not in self.text_vars:
-                    where = YStr(name, table.key_where[name], True)  # type: ignore[union-attr]
-                    r.error(where, f"{what}: unknown text variable '{name}'"
-                                   f"{suggest(name, self.text_vars)}")
-                    continue
-                template = self.template(r, value, f"{what}: texts: '{name}'")
-                if template is not None:
-                    texts.append((name, template))
+        for name, value in self.entries(r, spec, "texts", what, self.text_vars,
+                                        "text variable"):
+            template = self.template(r, value, f"{what}: texts: '{name}'")
+            if template is not None:
+                texts.append((name, template))
         goto = None
         if "goto" in spec:
             goto = r.ident(spec["goto"], f"{what}: goto")
@@ -695,32 +699,21 @@ class _Loader:
             description = r.text(spec, "description", what) or ""
             flags = self.flag_list(r, spec, "set", what)
             values: list[tuple[str, int]] = []
-            if "vars" in spec:
-                table = r.mapping(spec["vars"], f"{what}: vars") or YMap(r.ref(spec))
-                for name, value in table.items():
-                    variable = self.variables.get(name)
-                    if variable is None:
-                        r.error(YStr(name, table.key_where[name], True),
-                                f"{what}: unknown variable '{name}'"
-                                f"{suggest(name, self.variables)}")
-                        continue
-                    number = r.integer(value, f"{what}: vars: '{name}'")
-                    if number is not None:
-                        if not variable.min <= number <= variable.max:
-                            r.error(value, f"{what}: {name} {number} is outside "
-                                           f"{variable.min} .. {variable.max}")
-                        values.append((name, number))
+            for name, value in self.entries(r, spec, "vars", what, self.variables, "variable"):
+                variable = self.variables[name]
+                number = r.integer(value, f"{what}: vars: '{name}'")
+                if number is not None:
+                    if not variable.min <= number <= variable.max:
+                        r.error(value, f"{what}: {name} {number} is outside "
+                                       f"{variable.min} .. {variable.max}")
+                    values.append((name, number))
             texts: list[tuple[str, str]] = []
-            if "texts" in spec:
-                texts_table = r.mapping(spec["texts"], f"{what}: texts") or YMap(r.ref(spec))
-                for name, value in texts_table.items():
-                    if name not in self.text_vars:
-                        r.error(YStr(name, texts_table.key_where[name], True),
-                                f"{what}: unknown text variable '{name}'"
-                                f"{suggest(name, self.text_vars)}")
-                        continue
-                    if isinstance(value, YStr):
-                        texts.append((name, str(value)))
+            for name, value in self.entries(r, spec, "texts", what, self.text_vars,
+                                            "text variable"):
+                if isinstance(value, YStr):
+                    texts.append((name, str(value)))
+                else:
+                    r.error(value, f"{what}: texts: '{name}' must be text")
             if scenario_id is None or title is None or date is None or start is None:
                 continue
             ids.add(scenario_id)

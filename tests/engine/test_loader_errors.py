@@ -157,3 +157,22 @@ def test_missing_game_yaml(tmp_path):
     story, problems = load_with_problems([tmp_path])
     assert story is None
     assert "no game.yaml" in problems[0].message
+
+
+def test_scenario_tables_report_unknown_names_and_wrong_types(problems_of):
+    game = GAME_YAML.replace(
+        "  - {id: s, title: S, date: 1917-03, start: first}",
+        "  - {id: s, title: S, date: 1917-03, start: first, vars: {stabilty: 3},\n"
+        "     texts: {leader: [a, b], leadr: x}}")
+    problems = problems_of(game=game)
+    assert has(problems, "game.yaml:8: scenario 's': unknown variable 'stabilty' "
+                         "(did you mean 'stability'?)")
+    assert has(problems, "game.yaml:9: scenario 's': texts: 'leader' must be text")
+    assert has(problems, "game.yaml:9: scenario 's': unknown text variable 'leadr' "
+                         "(did you mean 'leader'?)")
+
+
+def test_text_variable_in_effects_points_to_texts(problems_of):
+    events = FIRST_NODE.replace("{id: go, label: Go}", "{id: go, label: Go, effects: {leader: 1}}")
+    assert has(problems_of(events), "unknown variable 'leader' (text variables are set "
+                                    "with 'texts:')")
