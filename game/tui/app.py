@@ -182,6 +182,10 @@ class OctobersApp(App[int]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, TitleScreen):
             self.pop_screen()
 
+    def action_go_to_title(self) -> None:
+        """Escape on the game screen: back to the title; Continue picks the game up again."""
+        self.go_to_title()
+
     def go_to_title(self) -> None:
         """Back to the title screen; the game stays saved in the autosave."""
         self.autosave_if_changed()

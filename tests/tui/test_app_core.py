@@ -243,6 +243,22 @@ async def test_reaching_an_ending_is_remembered_on_the_title(mini_story, tmp_pat
 
 
 # ---- continue, load, damaged saves --------------------------------------------------------
+async def test_escape_goes_back_to_the_title_and_continue_resumes(mini_story, tmp_path):
+    app = build(mini_story, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_game(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, GameScreen)
+        assert menu_ids(app) == ["new", "continue", "load", "help", "quit"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GameScreen)
+        assert app.game.path == [("petrograd", "soviet")]
+
+
 async def test_continue_resumes_the_autosave(mini_story, tmp_path):
     first = build(mini_story, tmp_path)
     async with first.run_test(size=(80, 24)) as pilot:
@@ -354,7 +370,7 @@ async def test_every_game_screen_binding_is_in_help(mini_story, tmp_path):
     for binding in [*GameScreen.BINDINGS, *OctobersApp.BINDINGS]:
         for key in binding.key.split(","):
             shown = {"question_mark": "?", "f1": "F1", "f12": "F12", "pageup": "Page Up",
-                     "pagedown": "Page Down"}.get(key, key)
+                     "pagedown": "Page Down", "escape": "Escape"}.get(key, key)
             if key.isdigit():
                 shown = "1 – 9"
             assert any(f"| {shown}{end}" in text for end in (" |", " or", " /")) \

@@ -36,6 +36,7 @@ class GameScreen(Screen[None]):
         Binding("t", "app.show('timeline')", "Timeline"),
         Binding("s", "app.show('save')", "Save"),
         Binding("l", "app.show('load')", "Load"),
+        Binding("escape", "app.go_to_title", "Title", show=False),
         Binding("f12", "dev_panel", "Debug panel", show=False),  # with --dev
         Binding("pageup", "scroll_narrative(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_narrative(1)", "Scroll down", show=False, priority=True),

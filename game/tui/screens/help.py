@@ -32,6 +32,7 @@ KEYS = [
         ("t", "timeline: the history so far; return to an earlier decision"),
         ("s", "save to a named slot"),
         ("l", "load a saved game"),
+        ("Escape", "back to the title (the game is saved; Continue picks it up)"),
         ("Page Up / Page Down", "scroll the narrative"),
         ("F12", "debug panel: every variable, the flags, why each choice is open or locked "
                 "(with --dev)"),
