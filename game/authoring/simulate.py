@@ -317,9 +317,9 @@ def _print_variables(variables: dict[str, dict[str, dict[str, float]]], story: S
     decades = sorted({d for per in variables.values() for d in per})
     if not decades:
         return
-    console.print("Variables by decade (min–max, mean):")
+    console.print("Variables by decade (mean, and min–max below it):")
     table = Table(show_edge=False, pad_edge=False, box=None)
-    table.add_column("variable")
+    table.add_column("variable", no_wrap=True)
     for decade in decades:
         table.add_column(decade, justify="right", no_wrap=True)
     for name, per in variables.items():
@@ -327,7 +327,6 @@ def _print_variables(variables: dict[str, dict[str, dict[str, float]]], story: S
         for decade in decades:
             cell = per.get(decade)
             cells.append("" if cell is None else
-                         f"{cell['min']:g}–{cell['max']:g} [bold]{cell['mean']:g}[/]")
-        label = story.variables[name].label if name in story.variables else name
-        table.add_row(label, *cells)
+                         f"[bold]{cell['mean']:.0f}[/]\n{cell['min']:g}–{cell['max']:g}")
+        table.add_row(name, *cells)  # ids, not labels: they fit an 80-column terminal
     console.print(table)
