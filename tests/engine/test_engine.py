@@ -303,3 +303,15 @@ def test_history_records_values_each_turn(mini_story):
     assert game.history[1][1]["stability"] == 35
     assert game.last_change("stability") == -5
 
+
+
+def test_clone_plays_on_without_touching_the_original(mini_story):
+    game = Game.new(mini_story, seed=1)
+    copy = game.clone()
+    copy.choose("soviet")
+    assert game.turn == 0 and game.path == [] and "soviet_power" not in game.flags
+    assert game.values["democracy"] != copy.values["democracy"]
+    # the copy plays the same game the original would have played
+    game.choose("soviet")
+    assert (game.values, game.flags, game.node_id, game.rng_state) == \
+        (copy.values, copy.flags, copy.node_id, copy.rng_state)
