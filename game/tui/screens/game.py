@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -16,6 +16,7 @@ from game.tui.widgets.dev_panel import refresh_dev_panel, toggle_dev_panel
 from game.tui.widgets.narrative import Narrative
 from game.tui.widgets.sidebar import Sidebar
 from game.tui.widgets.stat_bar import change_text
+from game.tui.widgets.stat_strip import StatStrip
 
 
 def result_line(result: TurnResult) -> Content:
@@ -25,6 +26,10 @@ def result_line(result: TurnResult) -> Content:
         if change.shown:
             parts += ["  ", (change.label, "bold"), " ", change_text(change.delta)]
     return Content.assemble(*parts)
+
+
+WIDE = 100
+"""The narrowest terminal that has room for the sidebar next to the narrative."""
 
 
 class GameScreen(Screen[None]):
@@ -41,16 +46,19 @@ class GameScreen(Screen[None]):
         Binding("pageup", "scroll_narrative(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_narrative(1)", "Scroll down", show=False, priority=True),
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (64, "-normal")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+    """Below WIDE columns the sidebar folds into the one-line stat strip under the header."""
 
     def compose(self) -> ComposeResult:
         game = self.game
         text = game.ending_text()[1] if game.over else game.scene().text
         yield Static(id="scene-header")
+        yield StatStrip(game, id="stat-strip")
         with Horizontal(id="game-body"):
             with Vertical(id="main-column"):
                 yield Narrative(text, id="narrative")
-                yield Static(id="last-turn")
+                with VerticalScroll(id="last-turn"):  # never cut: it scrolls when long
+                    yield Static(id="last-turn-text", markup=False)
                 yield ChoiceList(id="choices")
             yield Sidebar(game, id="sidebar")
         yield Footer()
@@ -69,10 +77,13 @@ class GameScreen(Screen[None]):
     def show_scene(self, result: TurnResult | None = None) -> None:
         """Show the current event (or the ending), and what the last choice did."""
         game = self.game
-        last = self.query_one("#last-turn", Static)
-        last.update(result_line(result) if result is not None else "")
+        self.query_one("#last-turn-text", Static).update(
+            result_line(result) if result is not None else "")
+        last = self.query_one("#last-turn", VerticalScroll)
         last.display = result is not None
+        last.scroll_home(animate=False)
         self.query_one(Sidebar).update_from(game)
+        self.query_one(StatStrip).update_from(game)
         refresh_dev_panel(self)
         choices = self.query_one(ChoiceList)
         if game.over:

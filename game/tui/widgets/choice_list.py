@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -28,7 +29,14 @@ class ChoiceList(OptionList):
     """The choices as an option list; posts `ChoiceList.Chosen` with the choice's number."""
 
     DEFAULT_CSS = """
-    ChoiceList { height: auto; max-height: 45%; }
+    ChoiceList {
+        height: auto; max-height: 70%;
+        /* a kept one-cell gutter, so the width to wrap at never changes (and no row kept
+           for a horizontal scrollbar, which Textual would add to an auto height) */
+        overflow-x: hidden; scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1; scrollbar-size-horizontal: 0;
+        scrollbar-background: $surface;  /* an empty gutter looks like padding */
+    }
     """
 
     class Chosen(Message):
@@ -42,6 +50,17 @@ class ChoiceList(OptionList):
         super().__init__(id=id)
         self._views: tuple[ChoiceView, ...] = ()
         self.set_choices(choices)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The height of every option, wrapped as they will be drawn.
+
+        Textual asks at the width inside the border and padding, but draws the options beside
+        the scrollbar's gutter (kept, so the width never changes when a scrollbar comes or
+        goes): measuring at the drawn width keeps a wrapped label from being cut.
+        """
+        gutter = self.styles.scrollbar_size_vertical if self.styles.scrollbar_gutter == "stable" \
+            else 0
+        return super().get_content_height(container, viewport, max(1, width - gutter))
 
     @property
     def views(self) -> tuple[ChoiceView, ...]:
