@@ -210,7 +210,10 @@ def _credit(game: Game, needs: _Needs) -> list[Reason]:
                 continue
             span = max(1, variable.max - variable.min)
             need = f" (this ending needs it {words})" if words else ""
-            mine.append((100.0 * abs(delta) / span, f"{variable.label} {delta:+d}{need}"))
+            # a year or a count set outright reads better as its new value than as a jump
+            change = f"{variable.label} {delta:+d}" if span <= 200 else \
+                f"{variable.label} now {replay.values[name]}"
+            mine.append((100.0 * abs(delta) / span, f"{change}{need}"))
         for name in needs.texts:
             if replay.values[name] != values[name] and name not in dict(enter.texts
                                                                          if enter else ()):

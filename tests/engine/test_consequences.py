@@ -214,3 +214,23 @@ def test_no_explanation_before_the_end(story):
     game = Game.new(story, seed=1)
     game.choose("cheka")
     assert explain(game) == []
+
+
+def test_check_counts_flags_set_on_arrival(make_content):
+    from game.authoring.lint import lint
+
+    events = EVENTS + """\
+- id: generals_meet
+  date: 1925-01
+  when: "flags.junta"
+  title: The generals meet
+  text: t
+  history: h
+  choices:
+    - {id: ok, label: OK}
+"""
+    messages = [p.message for p in lint(load_story([make_content(events, GAME)]))]
+    # junta is set only by the funeral's enter:; the event that reads it is reachable
+    assert not any("'junta'" in m for m in messages), messages
+    assert not any("generals_meet" in m and "cannot be reached" in m for m in messages)
+    assert not any("'generals_meet': 'when' can never hold" in m for m in messages)
