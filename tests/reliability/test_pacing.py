@@ -18,7 +18,7 @@ GAMES_PER_SCENARIO = 300
 FIVE_YEARS = 60  # months
 WAR_FOLDER = "1941_war"
 # Events in the war folder that are not battles: they are what breaks a run of them.
-NOT_BATTLES = {"tankograd_1942", "tehran_1943"}
+NOT_BATTLES = {"tankograd_1942", "tehran_1943", "the_rear"}  # the_rear: the Ivanovo strikes
 
 
 def _played(scenario: str, index: int) -> list[tuple[int, str]]:
