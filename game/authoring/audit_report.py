@@ -208,10 +208,11 @@ def print_report(data: dict[str, Any], console: Any) -> None:
     console.print("TVD: how far the ending distribution moves between the two choices that "
                   "differ most (0 = not at all, 1 = entirely), with its 95% interval.")
     table = Table(show_edge=False, pad_edge=False, box=None)
-    for name, justify in (("decision", "left"), ("date", "left"), ("TVD", "right"),
-                          ("95% interval", "right"), ("differ", "right"),
-                          ("furthest apart", "left")):
-        table.add_column(name, justify=justify, no_wrap=name != "furthest apart")
+    for name in ("decision", "date"):
+        table.add_column(name, no_wrap=True)
+    for name in ("TVD", "95% interval", "differ"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("furthest apart")
     for row in rows[:SHOWN_LIMIT]:
         pair = " / ".join(row["pair"]) if row["pair"] else ""
         mark = {"dead": "[dim]", "unclear": "[yellow]"}.get(row["verdict"], "")
