@@ -4,9 +4,9 @@
     python bench/run.py --quick         # fewer repeats, smaller runs (about 1.5 minutes)
     python bench/run.py --only load,turn --json results.json
 
-Sections: startup, tui, load, turn, simulate, peers, saves, memory. Every figure is the median
-of several runs, each in a fresh interpreter (bench/probes.py), so nothing is warm unless the
-row says so. Work files (synthetic campaigns, peer stories, a private content cache and
+Sections: startup, tui, load, turn, simulate, audit, peers, saves, memory. Every figure is the
+median of several runs, each in a fresh interpreter (bench/probes.py), so nothing is warm unless
+the row says so. Work files (synthetic campaigns, peer stories, a private content cache and
 bytecode cache) go to bench/.work/, which git ignores; inkjs is installed by `--setup-ink`
 into .peers/ink/ (also ignored). Benchmarks are not tests: nothing here fails a build.
 """
@@ -34,7 +34,8 @@ PEERS = Path(os.environ.get("OCTOBERS_PEERS", REPO.parent / "shared" / "peers"))
 INKJS = Path(os.environ.get("INKJS", REPO / ".peers" / "ink" / "node_modules" / "inkjs"))
 PROBES = REPO / "bench" / "probes.py"
 SHIPPED = REPO / "content"
-SECTIONS = ("startup", "tui", "load", "turn", "simulate", "peers", "saves", "memory")
+SECTIONS = ("startup", "tui", "load", "turn", "simulate", "audit", "peers", "saves",
+            "memory")
 
 
 # ---- running things ---------------------------------------------------------------------------
@@ -306,6 +307,27 @@ def bench_simulate(table: Table, runs: int, games: int) -> None:
               note=f"{small / 1024:.1f} MB → {large / 1024:.1f} MB")
 
 
+def bench_audit(table: Table, runs: int) -> None:
+    """`octobers audit --jobs 2` on the shipped campaign, the whole command (issue 10)."""
+    argv = [*octobers(), "audit", "--jobs", "2", "--seed", "7", "--json"]
+    seconds: list[float] = []
+    data: dict[str, Any] = {}
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(argv, capture_output=True, text=True, env=child_env(), cwd=REPO)
+        seconds.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            table.skip("audit", "audit", f"failed ({done.stderr.strip()[-80:]})")
+            return
+        data = json.loads(done.stdout)
+    rows = data["decisions"]
+    fewest = min((row["futures"] for row in rows), default=0)
+    middle = statistics.median(seconds)
+    table.add("audit", f"audit --jobs 2, shipped campaign ({len(rows)} decisions)", middle, "s",
+              "< 20 s", middle < 20 and fewest >= 200, runs=seconds,
+              note=f"{data['games']} games; every decision ≥ {fewest} play-ons per choice")
+
+
 def bench_peers(table: Table, runs: int, games: int) -> None:
     generator, translator = PEERS / "gen_story.py", PEERS / "to_octobers.py"
     runner = PEERS / "run_ink.js"
@@ -432,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         ("load", lambda: bench_load(table, runs)),
         ("turn", lambda: bench_turn(table, runs, 2000 if args.quick else 5000)),
         ("simulate", lambda: bench_simulate(table, runs, 1000 if args.quick else 3000)),
+        ("audit", lambda: bench_audit(table, 1 if args.quick else 3)),
         ("peers", lambda: bench_peers(table, runs, 150 if args.quick else 300)),
         ("saves", lambda: bench_saves(table, runs)),
         ("memory", lambda: bench_memory(table, runs)),
