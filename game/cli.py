@@ -64,8 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                           help="worker processes (default 1); the result is the same for any N")
 
-    from game.authoring.audit_report import add_audit_parser
-    from game.authoring.commands import add_graph_parser, add_new_branch_parser
+    from game.authoring.commands import (
+        add_audit_parser,
+        add_graph_parser,
+        add_new_branch_parser,
+    )
 
     add_audit_parser(commands, _content_arg)
     add_graph_parser(commands, _content_arg)
