@@ -12,7 +12,8 @@ import sys
 from collections import Counter
 from typing import Any
 
-from game.authoring.audit import AuditResult, Settings, audit, quartiles, wilson
+from game.authoring.audit import AuditResult, Settings, audit
+from game.authoring.audit_stats import quartiles, wilson
 from game.model import Story, iso_date, month_index
 
 SHOWN_LIMIT = 40  # rows of the decisions table in the readable report

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from game.authoring.audit import Sample, Settings, audit, decision_figures, quartiles
+from game.authoring.audit import Settings, audit
 from game.authoring.audit_report import to_json
+from game.authoring.audit_stats import Sample, decision_figures, quartiles
 from game.cli import main
 from game.loader import load_story
 from game.model import month_index
