@@ -12,7 +12,8 @@ is the same whatever `--jobs`:
    taken and the game is played on to an ending with the policy; the choices share their future
    luck (common random numbers: the same policy stream and the same outcome stream), so two
    choices that do the same thing end the same way. The taken choice's play-on is the game's
-   own. A decision reached fewer than `samples` times gets several futures per state.
+   own. A decision reached fewer than `samples` times shares `samples` futures among its
+   states, so that every choice is played on `samples` times.
 3. **Figures.** How far the ending distribution moves between choices: the largest total
    variation distance (TVD) between two choices' ending distributions, over the states where
    both are open, with a 95% bootstrap interval (states resampled, with their futures).
@@ -20,7 +21,6 @@ is the same whatever `--jobs`:
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import time
 from collections import Counter
@@ -376,9 +376,10 @@ def _sample_decisions(story: Story, settings: Settings, games: list[GameRecord],
                 found.append(record.index)
     wanted: dict[int, dict[str, int]] = {}
     for node, indices in arrivals.items():
-        futures = math.ceil(settings.samples / len(indices))
-        for index in indices:
-            wanted.setdefault(index, {})[node] = futures
+        # `samples` futures in all, shared as evenly as can be among the states found
+        each, extra = divmod(settings.samples, len(indices))
+        for number, index in enumerate(indices):
+            wanted.setdefault(index, {})[node] = each + (number < extra)
     tasks = [(index, wanted[index]) for index in sorted(wanted)]
     # an early game holds many samples, a late one few: chunks of about equal work
     chunks: list[list[tuple[int, dict[str, int]]]] = [[]]
