@@ -22,6 +22,7 @@ is the same whatever `--jobs`:
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -263,6 +264,8 @@ _WORKER: tuple[Story, Settings] | None = None
 
 def _init_worker(content_dirs: list[str] | None, settings: Settings) -> None:
     global _WORKER
+    # Ctrl-C is the parent's to handle: it stops the workers, which die without tracebacks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if content_dirs is not None:  # pragma: no cover - spawn (no fork) only
         from game.loader import load_story
         _WORKER = (load_story(content_dirs), settings)
@@ -310,10 +313,14 @@ class _Runner:
             return map(function, tasks)
         return iter(self.pool.imap(function, tasks))
 
-    def close(self) -> None:
+    def close(self, finished: bool) -> None:
+        """Let the workers finish (or stop them at once after an error or Ctrl-C)."""
         global _WORKER
         if self.pool is not None:
-            self.pool.close()
+            if finished:
+                self.pool.close()
+            else:
+                self.pool.terminate()
             self.pool.join()
         _WORKER = None
 
@@ -338,8 +345,10 @@ def audit(story: Story, settings: Settings, jobs: int = 1, progress: Progress | 
             figures.append(figure)
             if progress is not None:
                 progress("measuring", len(figures), len(tasks))
-    finally:
-        runner.close()
+    except BaseException:
+        runner.close(finished=False)
+        raise
+    runner.close(finished=True)
     return AuditResult(settings, games, figures, time.perf_counter() - started)
 
 
