@@ -100,11 +100,17 @@ def _pick(game: Game, ids: list[str], policy: str, state: int) -> tuple[int, str
 def play_on(game: Game, state: int, policy: str) -> tuple[str, int]:
     """Play a game to its end with a policy stream; (ending id, problems raised)."""
     errors = 0
+    uniform, step, choices = rng.uniform, game.step, game.open_choice_ids
     try:
-        while not game.over:
-            ids = game.open_choice_ids()
+        if policy == "random":  # the commonest case, without a call per turn to _pick
+            while game.ending_id is None:
+                ids = choices()
+                state, roll = uniform(state)
+                errors += len(step(ids[int(roll * len(ids))]))
+        while game.ending_id is None:
+            ids = choices()
             state, pick = _pick(game, ids, policy, state)
-            errors += len(game.step(pick))
+            errors += len(step(pick))
     except Exception:  # noqa: BLE001 - an audit reports engine faults, it does not die
         return CRASH, errors + 1
     return game.ending_id or "?", errors
