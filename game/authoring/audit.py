@@ -150,7 +150,8 @@ def play_record(story: Story, settings: Settings, index: int) -> GameRecord:
     state = rng.derive(settings.seed, index, 2)
     decisions: list[str] = []
     met: set[str] = set()
-    last: tuple[Game, list[str], str, int] | None = None
+    last: tuple[Game | None, str, list[str], str, int] | None = None
+    tried = index < settings.last_budget  # is the last real decision to be tried again?
     errors = 0
     try:
         while not game.over:
@@ -161,9 +162,9 @@ def play_record(story: Story, settings: Settings, index: int) -> GameRecord:
                 if node not in met:
                     met.add(node)
                     decisions.append(node)
-                before = game.clone()
+                before = game.clone() if tried else None
                 state, pick = _pick(game, ids, policy, state)
-                last = (before, ids, pick, state)
+                last = (before, node, ids, pick, state)
             else:
                 state, pick = _pick(game, ids, policy, state)
             errors += len(game.step(pick))
@@ -176,11 +177,10 @@ def play_record(story: Story, settings: Settings, index: int) -> GameRecord:
     record = GameRecord(index, ending, _outcome_hit(game, settings.outcome), values,
                         tuple(decisions), errors=errors)
     if last is not None:
-        before, ids, taken, after = last
-        record.last = before.node_id
-    if last is not None and index < settings.last_budget:
-        record.last_changes = last_decision_changes(story, settings, index, before, ids,
-                                                    taken, after, ending)
+        before, record.last, ids, taken, after = last
+        if before is not None:
+            record.last_changes = last_decision_changes(story, settings, index, before,
+                                                        ids, taken, after, ending)
     return record
 
 
