@@ -6,7 +6,7 @@ is the same whatever `--jobs`:
 1. **Games.** Random games are played with the policy (game `i` exactly as `octobers simulate`
    plays it), in rounds, until every decision reached has `samples` arrivals or the game budget
    is spent. Each game gives its ending, the outcome, the variables at `--at`, and its last
-   decision with a real choice, which is tried again there (see `last_decision`).
+   decision with a real choice, which is tried again (see `last_decision_changes`).
 2. **Counterfactuals.** For each decision (a node with more than one open choice), the states
    of its first `samples` arrivals (in game order) are sampled. From each, every open choice is
    taken and the game is played on to an ending with the policy; the choices share their future
@@ -16,7 +16,8 @@ is the same whatever `--jobs`:
    states, so that every choice is played on `samples` times.
 3. **Figures.** How far the ending distribution moves between choices: the largest total
    variation distance (TVD) between two choices' ending distributions, over the states where
-   both are open, with a 95% bootstrap interval (states resampled, with their futures).
+   both are open, with a 95% basic bootstrap interval (states resampled, with their futures);
+   see game/authoring/audit_stats.py.
 """
 
 from __future__ import annotations
