@@ -183,7 +183,7 @@ def print_report(data: dict[str, Any], console: Any) -> None:
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("furthest apart")
     for row in rows[:SHOWN_LIMIT]:
-        pair = " / ".join(row["pair"]) if row["pair"] else ""
+        pair = " / ".join(row["pair"]) if row["pair"] and row["tvd"] > 0 else ""
         mark = {"dead": "[dim]", "unclear": "[yellow]"}.get(row["verdict"], "")
         table.add_row(f"{mark}{escape(row['node'])}", row["date"], f"{row['tvd']:.2f}",
                       f"{row['low']:.2f}–{row['high']:.2f}", f"{row['changed']:.0%}",
@@ -193,6 +193,11 @@ def print_report(data: dict[str, Any], console: Any) -> None:
         console.print(f"… and {len(rows) - SHOWN_LIMIT} more (--json lists every one)")
     console.print(f"Pivotal (largest TVD, shown to matter): {', '.join(data['pivotal'])}",
                   markup=False)
+    by_node = {row["node"]: row for row in rows}
+    for node in data["pivotal"][:5]:
+        console.print(f"  {node}:", markup=False)
+        for choice, endings in by_node[node]["endings"].items():
+            console.print(f"    {choice} → {_top_endings(endings)}", markup=False)
     console.print(f"Dead ({len(data['dead'])}; the interval reaches 0 and stays under the "
                   f"threshold): {', '.join(data['dead']) or 'none'}", markup=False)
     if data["unclear"]:
