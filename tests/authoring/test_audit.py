@@ -238,6 +238,7 @@ def test_cli_json_and_readable_report(make_content, capsys):
     assert main(["audit", "--content", str(folder), "--samples", "20"]) == 0
     out = capsys.readouterr().out
     assert "Pivotal" in out and "Dead (1" in out and "idle" in out
+    assert "go_red → red 100%" in out and "go_blue → blue 100%" in out
     assert "Last decisions:" in out and "Variables at 1941-06" in out
 
 
