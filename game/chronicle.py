@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from game.engine import Change, Entry, Game
 from game.model import MONTHS, format_date, year_of
+from game.why import Reason, explain
 
 
 def entries_by_year(entries: Iterable[Entry]) -> list[tuple[int, list[Entry]]]:
@@ -42,6 +43,30 @@ def entry_line(entry: Entry) -> str:
     if changes:
         line += f" ({changes})"
     return line
+
+
+def reason_line(reason: Reason, why: str | None = None) -> str:
+    """One decision of "How you got here" as a Markdown list item: date, event, choice, why."""
+    why = why if why is not None else reason.why
+    why = why[:1].upper() + why[1:]
+    return (f"- **{format_date(reason.date)} — {reason.title}.** "
+            f"*Chosen: {_sentence(reason.choice)}* {_sentence(why)}")
+
+
+def how_you_got_here(game: Game) -> list[str]:
+    """The decisions that most shaped a finished game's ending, as Markdown lines.
+
+    A reason that names a variable the player never saw (hidden, and not revealed by the end)
+    keeps its decision but not the secret: "it moved something this ending turns on".
+    """
+    secret = [v.label for v in game.story.variables.values() if not game.is_revealed(v.id)]
+    lines = []
+    for reason in explain(game):
+        parts = [part for part in reason.why.split("; ")
+                 if not any(part.startswith(label + " ") for label in secret)]
+        why = "; ".join(parts) if parts else "it moved something this ending turns on"
+        lines.append(reason_line(reason, why))
+    return lines
 
 
 def stats_rows(game: Game) -> list[tuple[str, list[int]]]:
@@ -102,6 +127,9 @@ def chronicle(game: Game) -> str:
     texts = [f"{t.label}: {game.values[t.id]}." for t in story.texts.values() if t.shown]
     if texts:
         lines += [" ".join(texts), ""]
+    reasons = how_you_got_here(game)
+    if reasons:
+        lines += ["## How you got here", "", *reasons, ""]
 
     if game.branches:
         lines += ["## Roads not taken", ""]

@@ -9,6 +9,7 @@ from game.engine import ChoiceView, Game, TurnResult
 from game.errors import SaveError
 from game.progress import discovered, record_ending
 from game.saves import AUTOSAVE, SaveStore
+from game.union import guide_lines, union_lines
 
 RULE = "─" * 60
 
@@ -27,7 +28,8 @@ def _wrap(text: str, width: int = 78) -> str:
 
 def status_line(game: Game) -> str:
     """The shown variables and text variables, on one line."""
-    parts = [f"{v.label} {game.values[v.id]}" for v in game.story.shown_variables]
+    parts = [f"{v.label} {game.values[v.id]}{' (in danger)' if game.in_danger(v.id) else ''}"
+             for v in game.story.shown_variables]
     parts += [f"{t.label}: {game.values[t.id]}" for t in game.story.texts.values() if t.shown]
     return " · ".join(parts)
 
@@ -36,6 +38,20 @@ def describe_result(game: Game, result: TurnResult) -> list[str]:
     """Lines saying what a choice did: its log line and the shown stats it moved."""
     lines = [f"→ {result.entry.log}"]
     moved = [c for c in result.entry.changes if c.shown]
+    if moved:
+        lines.append("  " + ", ".join(f"{c.label} {c.delta:+d} ({c.after})" for c in moved))
+    return lines
+
+
+def describe_arrival(game: Game) -> list[str]:
+    """What the event now waiting did as it came up (its `enter:`), if anything."""
+    arrival = game.arrival()
+    if arrival is None:
+        return []
+    moved = [c for c in arrival.changes if c.shown and c.delta]
+    if not arrival.log and not moved:
+        return []
+    lines = [f"⇒ {arrival.title}: {arrival.log}".rstrip()]
     if moved:
         lines.append("  " + ", ".join(f"{c.label} {c.delta:+d} ({c.after})" for c in moved))
     return lines
@@ -66,6 +82,8 @@ class PlainSession:
     def run(self) -> int:
         """Play until an ending or the end of input; returns the exit status."""
         game = self.game
+        for warning in game.warnings_now():
+            self.say(f"(Danger: {warning}.)")
         while not game.over:
             scene = game.scene()
             self.say(RULE)
@@ -74,6 +92,8 @@ class PlainSession:
             if scene.text:
                 self.say(_wrap(scene.text))
             self.say()
+            for line in describe_arrival(game):
+                self.say(line)
             self.say(status_line(game))
             self.say()
             for view in scene.choices:
@@ -95,6 +115,9 @@ class PlainSession:
                 self.say(line)
             for problem in result.problems:
                 self.say(f"(content problem: {problem})")
+            if not game.over:
+                for warning in result.warnings:
+                    self.say(f"(Danger: {warning}.)")
             self.say()
             self.autosave()
         title, epilogue = game.ending_text()
@@ -116,7 +139,7 @@ class PlainSession:
         """Read a choice number; None at the end of input. Wrong entries ask again."""
         numbers = [c.number for c in choices]
         while True:
-            self.out.write(f"Your choice [1-{max(numbers)}]: ")
+            self.out.write(f"Your choice [1-{max(numbers)}, u: State of the Union, q: quit]: ")
             self.out.flush()
             line = self.stdin.readline()
             if not line:
@@ -124,6 +147,12 @@ class PlainSession:
             entry = line.strip()
             if entry in ("q", "quit"):
                 return None
+            if entry in ("u", "union"):
+                self.say()
+                for text in [*union_lines(self.game), "", *guide_lines(self.game.story)]:
+                    self.say(text)
+                self.say()
+                continue
             if not entry.isdigit() or int(entry) not in numbers:
                 self.say(f"Please enter a number from 1 to {max(numbers)}.")
                 continue

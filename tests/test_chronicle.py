@@ -56,6 +56,11 @@ The soviets rule. Prince Lvov leads.
 3 million died.
 
 Leading: Prince Lvov.
+
+## How you got here
+
+- **March 1917 — Petrograd.** *Chosen: Back the Soviet.* It moved something this ending turns on.
+- **January 1918 — The Assembly.** *Chosen: Submit to it.* It moved something this ending turns on.
 """
 
 

@@ -28,7 +28,8 @@ screen applies a rule itself, every change goes through the engine.
 Keys
 ----
 App-wide: `q` quit (autosaves), `?`/`F1` help, `ctrl+p` command palette. Game screen: `1`-`9`
-choose, arrows and Enter choose, `o` "In our timeline" note, `t` timeline, `s` save, `l` load,
+choose, arrows and Enter choose, `o` "In our timeline" note, `u` State of the Union, `t` timeline,
+`s` save, `l` load,
 `F12` debug panel (with --dev).
 Ending screen: `e` export. Dialogs: Escape goes back. `q` is a priority binding, so it also
 works in modal screens; Textual still lets a focused text input keep its `q`.
@@ -72,6 +73,7 @@ NAMED_SCREENS: dict[str, tuple[str, str]] = {
     "save": ("game.tui.screens.saves", "SaveScreen"),
     "load": ("game.tui.screens.saves", "LoadScreen"),
     "ending": ("game.tui.screens.ending", "EndingScreen"),
+    "union": ("game.tui.screens.union", "UnionScreen"),
 }
 """Screens opened by name: name -> (module, class). Part of the contract between screens."""
 
@@ -201,7 +203,13 @@ class OctobersApp(App[int]):
         game = Game.new(self.story, scenario_id or options.scenario, options.seed,
                         options.start_at, options.values, options.flags)
         self.install_game(game)
+        self.warn(game.warnings_now())
         return game
+
+    def warn(self, warnings: Iterable[str]) -> None:
+        """A notice for each stat that has just crossed into its danger zone."""
+        for warning in warnings:
+            self.notify(warning, title="Danger", severity="warning", markup=False, timeout=10)
 
     def install_game(self, game: Game, autosave: bool = True,
                      notes: Iterable[str] = ()) -> None:
@@ -250,6 +258,8 @@ class OctobersApp(App[int]):
         self.last_result = result
         for problem in result.problems:
             self.notify(f"Content problem: {problem}", severity="warning", markup=False)
+        if not game.over:
+            self.warn(result.warnings)
         self.autosave()
         if game.over:
             self.record_ending(game)
@@ -322,7 +332,7 @@ class OctobersApp(App[int]):
 
     def action_show(self, name: str) -> None:
         """Open a named screen (timeline, save, load)."""
-        if name in ("timeline", "save") and self.game is None:
+        if name in ("timeline", "save", "union") and self.game is None:
             self.notify("Start or continue a game first.", severity="warning")
             return
         self.show(name)
@@ -335,6 +345,9 @@ class OctobersApp(App[int]):
                                 lambda: self.action_show("save"))
             yield SystemCommand("Timeline", "The history so far; return to a decision",
                                 lambda: self.action_show("timeline"))
+            yield SystemCommand("State of the Union",
+                                "Every stat you can see, its trend and its danger zone (u)",
+                                lambda: self.action_show("union"))
         export = getattr(screen, "action_export", None)
         if export is not None:  # the ending screen
             yield SystemCommand("Export chronicle",

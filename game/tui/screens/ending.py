@@ -1,5 +1,7 @@
 """The ending: its title and epilogue, the final values, a chart of the years, the timeline.
 
+Under the final values, "How you got here" lists the decisions that most shaped the ending
+(game/why.py: date, event, choice and why). `u` opens the State of the Union.
 `e` exports the run as a Markdown chronicle (`game.chronicle`) into the saves folder; `t`
 opens the timeline, from which the player can still return to any decision; Escape goes back
 to the title. Reaching this screen records the ending in the "endings discovered" file, so a
@@ -17,7 +19,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
-from game.chronicle import chronicle, chronicle_name, entries_by_year, entry_line
+from game.chronicle import (
+    chronicle,
+    chronicle_name,
+    entries_by_year,
+    entry_line,
+    how_you_got_here,
+)
 from game.engine import Game
 from game.model import format_date
 from game.tui.widgets.chart import StatChart, chart_of
@@ -67,6 +75,7 @@ class EndingScreen(Screen[None]):
     BINDINGS = [
         Binding("e", "export", "Export chronicle"),
         Binding("t", "app.show('timeline')", "Timeline"),
+        Binding("u", "app.show('union')", "Union"),
         Binding("s", "app.show('save')", "Save"),
         Binding("escape", "title", "Title"),
     ]
@@ -90,6 +99,10 @@ class EndingScreen(Screen[None]):
         with VerticalScroll(id="ending-scroll"):
             yield Markdown(epilogue, id="epilogue", open_links=False)
             yield Static(final_values(game), id="final-values")
+            reasons = how_you_got_here(game)
+            if reasons:
+                yield Static("How you got here", classes="ending-heading")
+                yield Markdown("\n".join(reasons), id="how-you-got-here", open_links=False)
             yield Static("Across the years", classes="ending-heading")
             chart = StatChart(id="ending-chart")
             chart.series = chart_of(game)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -9,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from game.engine import Game, TurnResult
+from game.engine import Arrival, Change, Game, TurnResult
 from game.model import format_date
 from game.tui.widgets.choice_list import ChoiceList
 from game.tui.widgets.dev_panel import refresh_dev_panel, toggle_dev_panel
@@ -19,12 +21,26 @@ from game.tui.widgets.stat_bar import change_text
 from game.tui.widgets.stat_strip import StatStrip
 
 
-def result_line(result: TurnResult) -> Content:
-    """What the last choice did: its log line and the shown values it moved."""
-    parts: list[str | tuple[str, str] | Content] = [("→ ", "bold $secondary"), result.entry.log]
-    for change in result.entry.changes:
-        if change.shown:
+def _changes(changes: Iterable[Change]) -> list[str | tuple[str, str] | Content]:
+    parts: list[str | tuple[str, str] | Content] = []
+    for change in changes:
+        if change.shown and change.delta:
             parts += ["  ", (change.label, "bold"), " ", change_text(change.delta)]
+    return parts
+
+
+def result_line(result: TurnResult | None, arrival: Arrival | None = None) -> Content:
+    """What the last choice did (its log line and the shown values it moved), then what the
+    event now waiting did as it came up (its `enter:`)."""
+    parts: list[str | tuple[str, str] | Content] = []
+    if result is not None:
+        parts += [("→ ", "bold $secondary"), result.entry.log, *_changes(result.entry.changes)]
+    if arrival is not None and (arrival.log or any(c.shown and c.delta
+                                                   for c in arrival.changes)):
+        if parts:
+            parts.append("\n")
+        parts += [("⇒ ", "bold $secondary"), (f"{arrival.title}: ", "bold"), arrival.log,
+                  *_changes(arrival.changes)]
     return Content.assemble(*parts)
 
 
@@ -38,6 +54,7 @@ class GameScreen(Screen[None]):
     BINDINGS = [
         *[Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)],
         Binding("o", "history_note", "In our timeline"),
+        Binding("u", "app.show('union')", "Union"),
         Binding("t", "app.show('timeline')", "Timeline"),
         Binding("s", "app.show('save')", "Save"),
         Binding("l", "app.show('load')", "Load"),
@@ -61,7 +78,7 @@ class GameScreen(Screen[None]):
                     yield Static(id="last-turn-text", markup=False)
                 yield ChoiceList(id="choices")
             yield Sidebar(game, id="sidebar")
-        yield Footer()
+        yield Footer(compact=True)  # every key of the screen fits in 80 columns
 
     @property
     def game(self) -> Game:
@@ -77,10 +94,10 @@ class GameScreen(Screen[None]):
     def show_scene(self, result: TurnResult | None = None) -> None:
         """Show the current event (or the ending), and what the last choice did."""
         game = self.game
-        self.query_one("#last-turn-text", Static).update(
-            result_line(result) if result is not None else "")
+        line = result_line(result, None if game.over else game.arrival())
+        self.query_one("#last-turn-text", Static).update(line)
         last = self.query_one("#last-turn", VerticalScroll)
-        last.display = result is not None
+        last.display = bool(line)
         last.scroll_home(animate=False)
         self.query_one(Sidebar).update_from(game)
         self.query_one(StatStrip).update_from(game)

@@ -7,10 +7,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from game.union import guide_markdown
+
 HOW_TO_PLAY = """\
 You lead the revolutionary state from 1917. Each event brings a decision; your choices move
 **stability**, **industry** and **war-readiness** (the bars on the right, with ▲/▼ for the
-last change and a line of their history) and decide what happens next. The game saves itself
+last change and a line of their history; below 100 columns, one line under the date) and
+decide what happens next. A red **│** on a bar marks where its danger zone begins, and a
+value inside it is red with a **!**: a notice warns you the first time. **u** shows the
+State of the Union: every stat you can see, more as your rule reveals them. The game saves itself
 after every choice: quit whenever you like and pick *Continue* on the title screen.
 """
 
@@ -18,7 +23,8 @@ KEYS = [
     ("Anywhere", [
         ("q", "quit (the game is already saved)"),
         ("? or F1", "this help"),
-        ("ctrl+p", "command palette: new game, save, load, timeline, help, theme, quit"),
+        ("ctrl+p", "command palette: new game, save, load, timeline, State of the Union, "
+                   "help, theme, quit"),
         ("Escape", "close a dialog, go back"),
         ("Tab / shift+Tab", "move between parts of the screen"),
     ]),
@@ -29,6 +35,8 @@ KEYS = [
         ("1 – 9", "take that choice"),
         ("↑ ↓, Enter", "take the highlighted choice (or click it)"),
         ("o", "\"In our timeline\": what really happened"),
+        ("u", "State of the Union: every stat you can see, its trend and danger zone, and "
+              "what the stats mean (also on the ending screen)"),
         ("t", "timeline: the history so far; return to an earlier decision"),
         ("s", "save to a named slot"),
         ("l", "load a saved game"),
@@ -69,8 +77,15 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box", classes="dialog"):
             yield Static("How to play", id="help-title")
             with VerticalScroll(id="help-scroll"):
-                yield Markdown(HOW_TO_PLAY + "\n" + keys_markdown(), open_links=False)
+                yield Markdown(HOW_TO_PLAY + "\n" + keys_markdown() + self._guide(),
+                               open_links=False)
             yield Static("Escape closes", classes="dialog-hint")
+
+    def _guide(self) -> str:
+        story = getattr(self.app, "story", None)
+        if story is None or not story.shown_variables:
+            return ""
+        return "\n## What the stats mean\n\n" + guide_markdown(story)
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         """Close help."""

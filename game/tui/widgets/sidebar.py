@@ -28,7 +28,7 @@ class Sidebar(VerticalScroll):
         for variable in game.story.shown_variables:
             yield StatBar(variable.id, variable.label, int(game.values[variable.id]),
                           variable.min, variable.max, delta=game.last_change(variable.id),
-                          history=history_of(game, variable.id))
+                          history=history_of(game, variable.id), danger=variable.danger)
         yield Static(self._texts(), id="text-vars")
 
     def _texts(self) -> Content:

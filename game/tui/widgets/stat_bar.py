@@ -10,6 +10,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
+from game.model import Danger
+
 
 def change_text(delta: int) -> Content:
     """'▲5' in the success colour, '▼3' in the error colour, '' for no change."""
@@ -26,18 +28,38 @@ def _spark_data(history: Sequence[float], value: int) -> list[float]:
     return data * 2 if len(data) == 1 else data
 
 
-def stat_line(label: str, value: int, delta: int, width: int) -> Content:
-    """'Stability 35 ▼5', the label shortened with '…' to fit `width` cells."""
+DANGER_MARK = Content.styled("!", "bold $error")
+"""After a value in its danger zone."""
+
+
+def stat_line(label: str, value: int, delta: int, width: int, danger: bool = False) -> Content:
+    """'Stability 35 ▼5', the label shortened with '…' to fit `width` cells; a value in its
+    danger zone is red, with a '!'."""
     change = change_text(delta)
-    tail = Content.assemble(" ", str(value), *((" ", change) if change else ()))
+    shown = Content.styled(str(value), "bold $error") if danger else Content(str(value))
+    tail = Content.assemble(" ", shown, *((" ", change) if change else ()),
+                            *((" ", DANGER_MARK) if danger else ()))
     room = max(1, width - tail.cell_length)
     if len(label) > room:
         label = label[: max(0, room - 1)] + "…"
     return Content.assemble((label, "bold"), tail)
 
 
+def danger_cells(danger: Danger | None, minimum: int, maximum: int, width: int) -> list[int]:
+    """The cells of a `width`-cell bar where the danger thresholds fall."""
+    if danger is None or width < 2:
+        return []
+    span = max(1, maximum - minimum)
+    cells = []
+    for bound in (danger.below, danger.above):
+        if bound is not None and minimum < bound < maximum:
+            cells.append(min(width - 1, max(0, round((bound - minimum) / span * width))))
+    return cells
+
+
 class Meter(Widget):
-    """A one-line bar filled in proportion to a value between a minimum and a maximum."""
+    """A one-line bar filled in proportion to a value between a minimum and a maximum, with
+    a '│' where a danger zone begins."""
 
     DEFAULT_CSS = """
     Meter { height: 1; color: $secondary; }
@@ -45,10 +67,12 @@ class Meter(Widget):
 
     value: reactive[int] = reactive(0)
 
-    def __init__(self, value: int, minimum: int, maximum: int, *, id: str | None = None):
+    def __init__(self, value: int, minimum: int, maximum: int, *, danger: Danger | None = None,
+                 id: str | None = None):
         super().__init__(id=id)
         self.minimum = minimum
         self.maximum = maximum
+        self.danger = danger
         self.set_reactive(Meter.value, value)
 
     def render(self) -> RenderResult:
@@ -56,7 +80,14 @@ class Meter(Widget):
         span = max(1, self.maximum - self.minimum)
         share = min(1.0, max(0.0, (self.value - self.minimum) / span))
         filled = round(share * width)
-        return Content.assemble("█" * filled, ("░" * (width - filled), "dim"))
+        in_danger = self.danger is not None and self.danger.holds(self.value)
+        cells: list[str | tuple[str, str]] = [
+            ("█", "$error") if in_danger and i < filled else "█" if i < filled
+            else ("░", "dim") for i in range(width)]
+        for cell in danger_cells(self.danger, self.minimum, self.maximum, width):
+            cells[cell] = ("│", "bold $error on $secondary" if cell < filled
+                           else "bold $error")
+        return Content.assemble(*cells)
 
 
 class StatBar(Widget):
@@ -71,13 +102,15 @@ class StatBar(Widget):
     """
 
     def __init__(self, var_id: str, label: str, value: int, minimum: int, maximum: int,
-                 *, delta: int = 0, history: Sequence[float] = ()):
-        super().__init__(id=f"stat-{var_id}")
+                 *, delta: int = 0, history: Sequence[float] = (), danger: Danger | None = None,
+                 id: str | None = None):
+        super().__init__(id=id or f"stat-{var_id}")
         self.var_id = var_id
         self.label = label
         self.value = value
         self.delta = delta
-        self._meter = Meter(value, minimum, maximum)
+        self.danger = danger
+        self._meter = Meter(value, minimum, maximum, danger=danger)
         self._history = _spark_data(history, value)
         self._line = Static(self._line_text(), classes="stat-line")
 
@@ -88,7 +121,13 @@ class StatBar(Widget):
 
     def _line_text(self) -> Content:
         return stat_line(self.label, self.value, self.delta, self._line.size.width
-                         if hasattr(self, "_line") and self._line.size.width else 200)
+                         if hasattr(self, "_line") and self._line.size.width else 200,
+                         self.in_danger)
+
+    @property
+    def in_danger(self) -> bool:
+        """Whether the value lies in its danger zone."""
+        return self.danger is not None and self.danger.holds(self.value)
 
     def on_resize(self) -> None:
         """Shorten the label, never the value, when the sidebar is narrow."""

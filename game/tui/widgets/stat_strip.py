@@ -1,8 +1,9 @@
 """The sidebar folded into one line, for terminals below 100 columns.
 
-    Stability 35 ▼5 · Industry 20 · War-readiness 30 ▲2 · Leading: Lenin
+    Stability 12 ▼5 ! · Industry 20 · War-readiness 30 ▲2 · Leading: Lenin
 
-Every shown variable with its value and last change, then the shown text values (who leads
+Every shown variable with its value and last change (a value in its danger zone is red, with
+a '!'), then the shown text values (who leads
 first). When the line does not fit, it gives up, in turn: the later text values, the labels
 of the text values, the stats' long labels (cut to their first word); only then is it cut
 with "…". `u` opens the State of the Union for everything at full length.
@@ -16,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from game.engine import Game
-from game.tui.widgets.stat_bar import change_text
+from game.tui.widgets.stat_bar import DANGER_MARK, change_text
 
 SEPARATOR = ("  ·  ", "dim")
 TIGHT_SEPARATOR = (" · ", "dim")
@@ -31,8 +32,11 @@ def short_label(label: str) -> str:
 
 def _stat(game: Game, var_id: str, label: str) -> Content:
     change = change_text(game.last_change(var_id))
-    return Content.assemble((label, "bold"), f" {game.values[var_id]}",
-                            *((" ", change) if change else ()))
+    danger = game.in_danger(var_id)
+    value = str(game.values[var_id])
+    return Content.assemble((label, "bold"), " ", (value, "bold $error") if danger else value,
+                            *((" ", change) if change else ()),
+                            *((" ", DANGER_MARK) if danger else ()))
 
 
 def strip_candidates(game: Game) -> list[Content]:
