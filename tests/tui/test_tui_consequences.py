@@ -197,9 +197,13 @@ async def test_u_shows_every_revealed_variable_and_the_guide(story, tmp_path):
         assert "Secret police files" not in screen_text(app)  # never revealed
         stability = screen.query_one("#union-stability", StatBar)
         assert (stability.value, stability.delta, stability.in_danger) == (8, -32, True)
-        from textual.widgets import Sparkline
+        from game.tui.widgets.stat_bar import Trend
 
-        assert list(stability.query_one(Sparkline).data) == [40.0, 8.0]
+        trend = stability.query_one(Trend)
+        assert trend.history == [40.0, 8.0]
+        # on the stat's own 0-100 scale: 40 is a middle block, 8 the lowest
+        line = trend.text
+        assert set(line[: len(line) // 2]) == {"▄"} and set(line[len(line) // 2:]) == {"▁"}
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)

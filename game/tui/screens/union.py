@@ -2,8 +2,9 @@
 
 For each revealed variable (the shown ones, and hidden ones once their `reveal:` holds): its
 label, value and last change, a bar with a '│' where its danger zone begins, a trend line of
-its history, its description and its danger zone. Then the text values (who leads, the
-state's name), then the stats guide (game/union.py `guide_markdown`). `u` or Escape closes.
+its history on its own scale (min to max), its description and its danger zone. Then the
+text values (who leads, the state's name), then the stats guide (game/union.py
+`guide_markdown`). `u` or Escape closes.
 On a narrow terminal this is where the sidebar's bars are, one key away.
 """
 
@@ -67,7 +68,7 @@ class UnionScreen(Screen[None]):
                 yield StatBar(variable.id, variable.label, int(game.values[variable.id]),
                               variable.min, variable.max, delta=game.last_change(variable.id),
                               history=series, danger=variable.danger,
-                              id=f"union-{variable.id}")
+                              id=f"union-{variable.id}", to_scale=True)
                 if variable.description:
                     yield Static(" ".join(variable.description.split()),
                                  classes="union-notes", markup=False)

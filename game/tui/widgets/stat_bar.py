@@ -90,6 +90,47 @@ class Meter(Widget):
         return Content.assemble(*cells)
 
 
+def resample(values: Sequence[float], width: int) -> list[float]:
+    """`values` stretched or squeezed to `width` points (the mean of each cell's share)."""
+    if not values or width < 1:
+        return []
+    n = len(values)
+    out = []
+    for cell in range(width):
+        start = cell * n // width
+        end = max(start + 1, (cell + 1) * n // width)
+        share = values[start:end]
+        out.append(sum(share) / len(share))
+    return out
+
+
+class Trend(Widget):
+    """A sparkline on the variable's own scale (min to max), so a move of 3 in 100 looks like
+    one; Textual's Sparkline spans the lowest to the highest value seen."""
+
+    DEFAULT_CSS = """
+    Trend { height: 1; color: $secondary; }
+    """
+
+    def __init__(self, history: Sequence[float], minimum: int, maximum: int):
+        super().__init__(classes="trend")
+        self.history = list(history)
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def render(self) -> RenderResult:
+        from game.union import trend
+
+        width = max(1, self.size.width)
+        points = [round(v) for v in resample(self.history, width)]
+        return Content(trend(points, self.minimum, self.maximum, width))
+
+    @property
+    def text(self) -> str:
+        """The line as drawn at `width` cells."""
+        return str(self.render())
+
+
 class StatBar(Widget):
     """A labelled bar for one variable, with its history as a sparkline."""
 
@@ -103,7 +144,7 @@ class StatBar(Widget):
 
     def __init__(self, var_id: str, label: str, value: int, minimum: int, maximum: int,
                  *, delta: int = 0, history: Sequence[float] = (), danger: Danger | None = None,
-                 id: str | None = None):
+                 id: str | None = None, to_scale: bool = False):
         super().__init__(id=id or f"stat-{var_id}")
         self.var_id = var_id
         self.label = label
@@ -113,11 +154,12 @@ class StatBar(Widget):
         self._meter = Meter(value, minimum, maximum, danger=danger)
         self._history = _spark_data(history, value)
         self._line = Static(self._line_text(), classes="stat-line")
+        self._trend = Trend(self._history, minimum, maximum) if to_scale else None
 
     def compose(self) -> ComposeResult:
         yield self._line
         yield self._meter
-        yield Sparkline(self._history)
+        yield self._trend if self._trend is not None else Sparkline(self._history)
 
     def _line_text(self) -> Content:
         return stat_line(self.label, self.value, self.delta, self._line.size.width
@@ -140,4 +182,8 @@ class StatBar(Widget):
         self._history = _spark_data(history, value)
         self._line.update(self._line_text())
         self._meter.value = value
-        self.query_one(Sparkline).data = self._history
+        if self._trend is not None:
+            self._trend.history = list(self._history)
+            self._trend.refresh()
+        else:
+            self.query_one(Sparkline).data = self._history
