@@ -22,8 +22,9 @@ CRISES = {
     "crisis_novocherkassk": ("barbarossa", "succession_1953", ()),
     "crisis_miners": ("barbarossa", "gorbachev", ()),
 }
-BOLSHEVIK_QUESTIONS = {"tenth_congress", "party_unity", "general_secretary"}
-CABINET_QUESTIONS = {"cabinet_tax_1921", "cabinet_parties_1921", "cabinet_appointments_1922"}
+BOLSHEVIK_QUESTIONS = {"tenth_congress", "party_unity", "general_secretary", "who_leads"}
+CABINET_QUESTIONS = {"cabinet_tax_1921", "cabinet_parties_1921", "cabinet_appointments_1922",
+                     "cabinet_premier"}
 
 
 def _first_open(game: Game) -> str:
