@@ -22,7 +22,8 @@ CRISES = {
     "crisis_novocherkassk": ("barbarossa", "succession_1953", ()),
     "crisis_miners": ("barbarossa", "gorbachev", ()),
 }
-BOLSHEVIK_QUESTIONS = {"tenth_congress", "party_unity", "general_secretary", "who_leads"}
+BOLSHEVIK_QUESTIONS = {"tenth_congress", "party_unity", "general_secretary", "who_leads",
+                       "congress_of_victors"}
 CABINET_QUESTIONS = {"cabinet_tax_1921", "cabinet_parties_1921", "cabinet_appointments_1922",
                      "cabinet_premier"}
 
