@@ -18,6 +18,8 @@ STORY = load_story([REPO / "content"])
 CRISES = {
     # node: (scenario, start node, flags)
     "crisis_garrison": ("february", "brest_litovsk", ("bolshevik_rising",)),
+    "crisis_wages": ("lenins_decade", "lenin_recovers", ()),
+    "crisis_platform": ("succession", "congress_of_victors", ("leader_stalin",)),
     "crisis_villages": ("succession", "collectivisation", ()),
     "crisis_novocherkassk": ("barbarossa", "succession_1953", ()),
     "crisis_miners": ("barbarossa", "gorbachev", ()),
