@@ -21,7 +21,7 @@ CRISES = {
     "crisis_wages": ("lenins_decade", "lenin_recovers", ()),
     "crisis_platform": ("succession", "congress_of_victors", ("leader_stalin",)),
     "crisis_villages": ("succession", "collectivisation", ()),
-    "crisis_novocherkassk": ("barbarossa", "succession_1953", ()),
+    "crisis_temirtau": ("barbarossa", "succession_1953", ()),
     "crisis_alma_ata": ("barbarossa", "gorbachev", ()),
 }
 BOLSHEVIK_QUESTIONS = {"tenth_congress", "party_unity", "general_secretary", "who_leads",
