@@ -1,4 +1,4 @@
-"""The `octobers` command: play, check, simulate and export.
+"""The `octobers` command: play, check, simulate, audit and export.
 
 Imports stay lazy so that `octobers --version`, `check` and `simulate` start fast and never
 load Textual; only `play` without `--plain` imports the TUI.
@@ -71,8 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--per", type=int, default=2, metavar="K",
                           help="with --transcripts: games per scenario and policy (default 2)")
 
-    from game.authoring.commands import add_graph_parser, add_new_branch_parser
+    from game.authoring.commands import (
+        add_audit_parser,
+        add_graph_parser,
+        add_new_branch_parser,
+    )
 
+    add_audit_parser(commands, _content_arg)
     add_graph_parser(commands, _content_arg)
     add_new_branch_parser(commands, _content_arg)
 
@@ -121,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(args)
         if command == "simulate":
             return cmd_simulate(args, parser)
+        if command == "audit":
+            return cmd_audit(args, parser)
         if command in ("graph", "new-branch"):
             return cmd_authoring(command, args, parser)
         if command == "export":
@@ -200,6 +207,16 @@ def cmd_simulate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     from game.authoring.commands import run_simulate
 
     return run_simulate(args, story)
+
+
+def cmd_audit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`octobers audit`: counterfactuals, which decisions and stats move the ending."""
+    story = _load(args.content)
+    if story is None:
+        return 1
+    from game.authoring.audit_report import run_audit
+
+    return run_audit(args, parser, story)
 
 
 def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
