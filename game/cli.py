@@ -17,7 +17,8 @@ from typing import Any
 from game import __version__
 
 DESCRIPTION = """\
-Many Octobers: lead the Russian revolutionary state from 1917 to 1991, one decision at a time.
+Many Octobers: be the will of revolutionary Russia's government from 1917 to 1991, one
+decision at a time.
 With no command, opens the game in the terminal (the same as `octobers play`)."""
 
 

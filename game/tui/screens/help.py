@@ -10,12 +10,14 @@ from textual.widgets import Markdown, Static
 from game.union import guide_markdown
 
 HOW_TO_PLAY = """\
-You lead the revolutionary state from 1917. Each event brings a decision; your choices move
-**stability**, **industry** and **war-readiness** (the bars on the right, with ▲/▼ for the
-last change and a line of their history; below 100 columns, one line under the date) and
-decide what happens next. A red **│** on a bar marks where its danger zone begins, and a
-value inside it is red with a **!**: a notice warns you the first time. **u** shows the
-State of the Union: every stat you can see, more as your rule reveals them. The game saves itself
+You are the will of whichever government holds power, from 1917 to 1991: not one person, but
+the hand in its ruling councils, whoever sits in the chair (the sidebar's *Leading*). Each
+event brings a decision; your choices move **stability**, **industry** and **war-readiness**
+(the bars on the right, with ▲/▼ for the last change and a line of their history; below 100
+columns, one line under the date) and decide what happens next. A red **│** on a bar marks
+where its danger zone begins, and a value inside it is red with a **!**: a notice warns you
+the first time. **u** shows the State of the Union: every stat you can see, more as your rule
+reveals them. The game saves itself
 after every choice: quit whenever you like and pick *Continue* on the title screen.
 """
 
