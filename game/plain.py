@@ -58,10 +58,13 @@ class PlainSession:
         """Autosave; a failure is reported and play goes on."""
         try:
             self.store.autosave(self.game)
-            return True
         except SaveError as exc:
             self.say(f"(Autosave failed: {exc} Play goes on.)")
             return False
+        if self.store.last_kept is not None:
+            self.say(f"(Your unfinished game is kept as the save '{self.store.last_kept}': "
+                     f"octobers play --plain --load '{self.store.last_kept}')")
+        return True
 
     def run(self) -> int:
         """Play until an ending or the end of input; returns the exit status."""

@@ -76,6 +76,10 @@ class SaveStore:
 
     def __init__(self, folder: Path | str | None = None):
         self.folder = Path(folder) if folder is not None else default_saves_dir()
+        self.last_kept: str | None = None  # the slot the last autosave kept another run in
+        # (file identity, origin, decisions, finished) of the autosave this store last wrote
+        self._own_autosave: tuple[tuple[int, int, int], dict[str, Any],
+                                  list[tuple[str, str]], bool] | None = None
 
     def path(self, slot: str) -> Path:
         """The file of a slot."""
@@ -92,11 +96,18 @@ class SaveStore:
         return target
 
     def autosave(self, game: Game) -> Path:
-        """Write the autosave, keeping the previous ones as autosave.1 .. autosave.N."""
+        """Write the autosave, keeping the previous ones as autosave.1 .. autosave.N.
+
+        When the autosave holds an unfinished game that is another run than `game` (not an
+        earlier point of it, nor a future abandoned by a rewind), that game is first kept in a
+        dated slot (`last_kept` names it), so starting or loading a game never loses one.
+        """
         target = self.path(AUTOSAVE)
         data = encode(game, AUTOSAVE)
+        self.last_kept = None
         with self._lock():
             self._refuse_newer(target)
+            self.last_kept = self._keep_other_run(target, game)
             temp = self._write_temp(data)
             try:
                 self._rotate(target)
@@ -105,7 +116,47 @@ class SaveStore:
                 _unlink_quietly(temp)
                 raise SaveError(f"Could not write {target}: {exc.strerror or exc}.") from None
             _fsync_dir(self.folder)
+            self._own_autosave = (_identity(target), _origin_json(game.origin),
+                                  list(game.path), game.over)
         return target
+
+    def unfinished(self) -> str | None:
+        """'March 1918 · The Assembly' when the autosave holds an unfinished game, else None."""
+        try:
+            data = self.read(AUTOSAVE)
+        except SaveError:
+            return None
+        if data["state"].get("ending") is not None or not data["path"]:
+            return None
+        summary = data.get("summary")
+        summary = summary if isinstance(summary, dict) else {}
+        where = " · ".join(str(summary.get(k)) for k in ("date", "title") if summary.get(k))
+        return where or "an unfinished game"
+
+    def _keep_other_run(self, target: Path, game: Game) -> str | None:
+        """Copy the autosave to a dated slot if it is an unfinished game of another run."""
+        own = self._own_autosave
+        if own is not None and own[0] == _identity(target):  # the file we wrote last
+            if own[3] or not own[2] or same_run(own[1], own[2], game):
+                return None
+        try:
+            data = read_file(target)
+        except SaveError:
+            return None  # nothing there, or nothing loadable: the backups keep it
+        if data["state"].get("ending") is not None or not data["path"]:
+            return None  # a finished game (its ending is recorded) or one not yet begun
+        saved = [(str(a), str(b)) for a, b in data["path"]]
+        if same_run(data["origin"], saved, game):
+            return None
+        stamp = time.strftime("%Y-%m-%d %H-%M", time.localtime())
+        slot, number = f"unfinished {stamp}", 1
+        while self.path(slot).exists():
+            number += 1
+            slot = f"unfinished {stamp} {number}"
+        data["slot"] = slot
+        self._write(self.path(slot), (json.dumps(data, ensure_ascii=False,
+                                                 separators=(",", ":")) + "\n").encode())
+        return slot
 
     def _rotate(self, target: Path) -> None:
         """autosave.N-1 -> autosave.N ..., then a copy of the autosave as autosave.1."""
@@ -297,6 +348,32 @@ class SaveStore:
         return infos
 
 
+def _identity(path: Path) -> tuple[int, int, int]:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _origin_json(origin: Origin) -> dict[str, Any]:
+    return {"scenario": origin.scenario, "seed": origin.seed, "start_at": origin.start_at,
+            "values": dict(origin.values), "flags": list(origin.flags)}
+
+
+def same_run(origin: Any, path: list[tuple[str, str]], game: Game) -> bool:
+    """Whether a game saved with `origin` and `path` is an earlier point of `game`, or a
+    future it abandoned (a rewind or a return to a branch keeps the future it leaves as a
+    branch): the origins match and the saved decisions lead up to the game's, or a branch's.
+    """
+    mine = json.loads(json.dumps(_origin_json(game.origin)))
+    if not isinstance(origin, dict) or {**origin, "values": origin.get("values", {}),
+                                        "flags": origin.get("flags", [])} != mine:
+        return False
+    paths = [game.path, *(branch.path for branch in game.branches)]
+    return any(list(other[:len(path)]) == path for other in paths)
+
+
 def _unlink_quietly(path: Path) -> None:
     try:
         path.unlink()
@@ -334,13 +411,7 @@ def encode(game: Game, slot: str) -> bytes:
             "title": title,
             "stats": {v.label: int(game.values[v.id]) for v in story.shown_variables},
         },
-        "origin": {
-            "scenario": game.origin.scenario,
-            "seed": game.origin.seed,
-            "start_at": game.origin.start_at,
-            "values": dict(game.origin.values),
-            "flags": list(game.origin.flags),
-        },
+        "origin": _origin_json(game.origin),
         "state": {
             "date": iso_date(game.date),
             "node": game.node_id,

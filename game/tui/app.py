@@ -279,6 +279,9 @@ class OctobersApp(App[int]):
                         severity="error", markup=False, timeout=8)
             return None
         self._saved = (id(game), game.turn)
+        if self.store.last_kept is not None:
+            self.notify(f"Your unfinished game is kept as the save '{self.store.last_kept}' "
+                        "(Load picks it up).", title="Game kept", markup=False, timeout=10)
         return path
 
     def autosave_if_changed(self) -> Path | None:
@@ -312,7 +315,28 @@ class OctobersApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_new_game(self) -> None:
-        """Pick a scenario and start a new game (at once when --scenario was given)."""
+        """Pick a scenario and start a new game (at once when --scenario was given).
+
+        When an unfinished game exists, ask first; the old game is then kept in a dated slot
+        by the first autosave of the new one (see SaveStore.autosave).
+        """
+        from game.tui.screens.confirm import ConfirmScreen
+
+        self.autosave_if_changed()
+        where = self.store.unfinished()
+        if where is None:
+            self._pick_scenario()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._pick_scenario()
+
+        self.push_screen(ConfirmScreen(
+            f"You have an unfinished game ({where}). Start a new one? The unfinished game "
+            "is kept as a save you can load.", yes="New game", no="Back"), answered)
+
+    def _pick_scenario(self) -> None:
         from game.tui.screens.scenario import ScenarioScreen
 
         if self.options.scenario is not None:

@@ -64,7 +64,7 @@ async def load_from_title(pilot) -> None:
     await pilot.pause()
     menu = pilot.app.screen.query_one("#menu", OptionList)
     ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
-    await press(pilot, *["down"] * ids.index("load"), "enter")
+    await press(pilot, *["down"] * (ids.index("load") - (menu.highlighted or 0)), "enter")
 
 
 def slot_names(app: OctobersApp) -> list[str]:
