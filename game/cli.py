@@ -10,7 +10,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +102,32 @@ def _add_play_options(play: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `octobers` command; returns the exit status."""
-    parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
-        argv = ["play", *argv]  # `octobers --content DIR` plays, like `octobers play ...`
-    args = parser.parse_args(argv)
-    command = args.command or "play"
+    with _filtered_output():
+        parser = build_parser()
+        argv = list(sys.argv[1:] if argv is None else argv)
+        if not argv or (argv[0].startswith("-")
+                        and argv[0] not in ("-h", "--help", "--version")):
+            argv = ["play", *argv]  # `octobers --content DIR` plays, like `octobers play ...`
+        args = parser.parse_args(argv)
+        return _run(args.command or "play", args, argv, parser)
+
+
+@contextmanager
+def _filtered_output() -> Iterator[None]:
+    """Everything the commands print goes through the one output filter (game/output.py)."""
+    from game.output import FilteredStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout = FilteredStream(sys.stdout)
+    sys.stderr = FilteredStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(command: str, args: argparse.Namespace, argv: list[str],
+         parser: argparse.ArgumentParser) -> int:
     if args.command is None:
         args = parser.parse_args(["play", *(argv if argv is not None else sys.argv[1:])])
     try:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.output import printable
+
 
 @dataclass(frozen=True, order=True)
 class SourceRef:
@@ -45,7 +47,7 @@ class Problem:
                 gutter = f"{self.where.line:>5} | "
                 caret = " " * (len(gutter) - 2) + "| " + " " * max(0, self.where.col - 1) + "^"
                 text += f"\n{gutter}{line}\n{caret}"
-        return text
+        return printable(text)  # a file's name and lines can hold escape sequences
 
     def to_json(self) -> dict[str, object]:
         """A plain dict for `--format json`."""

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from game.engine import ChoiceView, Game, TurnResult
 from game.errors import SaveError
+from game.output import printable
 from game.progress import discovered, record_ending
 from game.saves import AUTOSAVE, SaveStore
 
@@ -52,7 +53,7 @@ class PlainSession:
 
     def say(self, text: str = "") -> None:
         """Write a line."""
-        self.out.write(text + "\n")
+        self.out.write(printable(text) + "\n")
 
     def autosave(self) -> bool:
         """Autosave; a failure is reported and play goes on."""

@@ -48,12 +48,14 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from game.engine import Game, TurnResult
 from game.errors import SaveError
 from game.model import Story
 from game.options import PlayOptions
+from game.output import printable
 from game.progress import discovered, record_ending
 from game.saves import AUTOSAVE, SaveStore, default_saves_dir
 from game.tui.theme import DEFAULT_THEME, THEMES
@@ -300,6 +302,13 @@ class OctobersApp(App[int]):
     def autosave_path(self) -> Path:
         """Where the autosave lives."""
         return self.store.path(AUTOSAVE)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notice is plain text through the one output filter: a path, a save's key or
+        a content line in it can neither drive the terminal nor be read as markup."""
+        super().notify(printable(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     # ---- actions -------------------------------------------------------------------------
     async def action_quit(self) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from game.errors import SaveError
+from game.output import printable
 from game.saves import AUTOSAVE
 
 BIG_TITLE = (
@@ -79,7 +80,7 @@ class TitleScreen(Screen[None]):
             label = "Continue" + (f" — {where}" if where else "")
             if slot != AUTOSAVE:
                 label += f" (backup {slot})"
-            return Content(label)
+            return Content(printable(label))
         return None
 
     def on_mount(self) -> None:
