@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,7 +18,19 @@ from game import __version__
 
 DESCRIPTION = """\
 Many Octobers: lead the Russian revolutionary state from 1917 to 1991, one decision at a time.
-With no command, opens the game in the terminal (the same as `octobers play`)."""
+With no command, opens the game in the terminal (the same as `octobers play`).
+
+Saves live in {saves}
+(--saves-dir DIR or $OCTOBERS_SAVES choose another folder)."""
+
+SAVES_HELP = ("save folder (default: $OCTOBERS_SAVES, else the saves/ of a git checkout the "
+              "game runs from, else $XDG_DATA_HOME/many-octobers/saves; here: {saves})")
+
+
+def _saves_help() -> str:
+    from game.saves import default_saves_dir, shown_folder
+
+    return SAVES_HELP.format(saves=shown_folder(default_saves_dir())).replace("%", "%%")
 
 
 def _content_arg(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +48,11 @@ def _set_value(text: str) -> tuple[str, str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with every command."""
-    parser = argparse.ArgumentParser(prog="octobers", description=DESCRIPTION)
+    from game.saves import default_saves_dir, shown_folder
+
+    parser = argparse.ArgumentParser(
+        prog="octobers", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=DESCRIPTION.format(saves=shown_folder(default_saves_dir())))
     parser.add_argument("--version", action="version", version=f"octobers {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -76,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where to write it ('-' for stdout; default: "
                              "SAVES/SLOT-chronicle.md)")
     export.add_argument("--saves-dir", metavar="DIR", type=Path,
-                        help="save folder (default: $OCTOBERS_SAVES or ./saves)")
+                        help=_saves_help())
     _content_arg(export)
     return parser
 
@@ -87,7 +102,7 @@ def _add_play_options(play: argparse.ArgumentParser) -> None:
     play.add_argument("--seed", type=int, metavar="N", help="seed for chance (default: random)")
     play.add_argument("--scenario", metavar="ID", help="starting point (default: the first)")
     play.add_argument("--saves-dir", metavar="DIR", type=Path,
-                      help="save folder (default: $OCTOBERS_SAVES or ./saves)")
+                      help=_saves_help())
     play.add_argument("--load", metavar="SLOT", help="continue a saved game")
     play.add_argument("--start-at", metavar="NODE", help="start at this node (for testing)")
     play.add_argument("--set", metavar="VAR=VALUE", action="append", type=_set_value,
@@ -214,13 +229,13 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     """`octobers export SLOT [-o FILE]`: a saved game as a Markdown chronicle."""
     from game.chronicle import chronicle
     from game.errors import SaveError
-    from game.saves import SaveStore, check_slot
+    from game.saves import SaveStore, check_slot, default_saves_dir
 
     try:
         check_slot(args.slot)
     except SaveError as exc:
         parser.error(str(exc))
-    store = SaveStore(args.saves_dir or Path(os.environ.get("OCTOBERS_SAVES") or "saves"))
+    store = SaveStore(args.saves_dir or default_saves_dir())
     if not store.exists(args.slot):
         _err(f"there is no save '{args.slot}' in {store.folder}.")
         return 1
@@ -239,8 +254,10 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         sys.stdout.write(text)
         return 0
     target = Path(args.output) if args.output else store.folder / f"{args.slot}-chronicle.md"
-    try:
-        target.write_text(text, encoding="utf-8")
+    from game.safefiles import write_atomic
+
+    try:  # a temporary file renamed over the target: never through a link, never half
+        write_atomic(target, text.encode("utf-8"))
     except OSError as exc:
         _err(f"could not write {target}: {exc.strerror or exc}.")
         return 1
@@ -281,9 +298,9 @@ def _play_options(args: argparse.Namespace, parser: argparse.ArgumentParser,
                      f"{', '.join(s.id for s in story.scenarios)})")
     if args.start_at is not None and args.start_at not in story.nodes:
         parser.error(f"--start-at: unknown node '{args.start_at}'")
-    saves_dir = args.saves_dir
-    if saves_dir is None:
-        saves_dir = Path(os.environ.get("OCTOBERS_SAVES") or "saves")
+    from game.saves import default_saves_dir
+
+    saves_dir = args.saves_dir or default_saves_dir()
     return PlayOptions(content_dirs=list(args.content or []), saves_dir=saves_dir,
                        seed=args.seed, scenario=args.scenario, load=args.load,
                        start_at=args.start_at, values=values, flags=list(args.flag),

@@ -29,6 +29,7 @@ from game.model import (
     Variable,
 )
 from game.packs import check_requirements, read_manifest
+from game.safefiles import kind_problem, read_regular
 from game.schema import INT_RE, Reader
 from game.text import TemplateError, parse_template
 from game.yamlsrc import MAX_FILE_BYTES, YMap, YSeq, YStr, parse_yaml, read_yaml
@@ -47,6 +48,33 @@ EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto")
 CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
 OUTCOME_KEYS = ("weight", *EFFECT_KEYS)
 PARAGRAPH_KEYS = ("when", "text")
+
+
+NOT_REGULAR = ("refused: {what}; a content folder holds only regular files and never follows "
+               "a link (copy the file in instead)")
+
+
+def _content_files(folder: Path) -> list[tuple[Path, str | None]]:
+    """The .yaml files under a content folder, sorted, each with why it is refused (or None).
+
+    Symbolic links (to files or folders) and anything that is not a regular file are refused,
+    never followed: a pack's `events/env.yaml -> /proc/self/environ` must not be read.
+    """
+    found: list[tuple[Path, str | None]] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        here = Path(root)
+        for name in dirs:
+            if (here / name).is_symlink():
+                found.append((here / name, NOT_REGULAR.format(what="a symbolic link to a "
+                                                                   "folder")))
+        for name in files:
+            if not name.endswith(".yaml"):
+                continue
+            kind = kind_problem(here / name)
+            what = {"is a symbolic link": "a symbolic link",
+                    "is not a regular file": "not a regular file"}.get(kind or "")
+            found.append((here / name, NOT_REGULAR.format(what=what) if what else None))
+    return sorted(found)
 
 
 def default_content_dir() -> Path:
@@ -189,7 +217,12 @@ class _Loader:
                 self.problems.append(Problem(SourceRef(display_path(folder)),
                                              "content folder not found"))
                 continue
-            paths = sorted(p for p in folder.rglob("*.yaml") if p.is_file())
+            paths = []
+            for path, problem in _content_files(folder):
+                if problem is None:
+                    paths.append(path)
+                else:
+                    self.problems.append(Problem(SourceRef(display_path(path)), problem))
             for path in paths:
                 rel = path.relative_to(folder)
                 role = "events"
@@ -202,10 +235,10 @@ class _Loader:
         for file in self.files:
             try:
                 self.hash.update(str(file.path.relative_to(self.dirs[file.layer])).encode())
-                raw = file.path.read_bytes()
+                raw = read_regular(file.path, MAX_FILE_BYTES)
                 self.hash.update(raw)
             except OSError:
-                continue
+                continue  # read_yaml says why
             if len(raw) <= MAX_FILE_BYTES:  # larger ones are refused by read_yaml
                 file.raw = raw
 

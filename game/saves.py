@@ -29,6 +29,7 @@ from typing import Any
 from game.engine import Branch, Change, Entry, Game, Origin
 from game.errors import SaveError
 from game.model import Story, format_date, iso_date
+from game.safefiles import UnsafeFile, kind_problem, open_regular, read_regular
 from game.schema import DATE_RE
 
 SAVE_FORMAT = 1
@@ -44,8 +45,52 @@ _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.[1-9])?")  # 
 
 
 def default_saves_dir() -> Path:
-    """`$OCTOBERS_SAVES`, else ./saves."""
-    return Path(os.environ.get("OCTOBERS_SAVES") or "saves")
+    """Where saves live unless `--saves-dir` says otherwise.
+
+    `$OCTOBERS_SAVES` when set; else, when this code runs from a git checkout of the game
+    (`checkout_saves_dir`), the checkout's own `saves/` (for development); else the user's data
+    folder, `$XDG_DATA_HOME/many-octobers/saves` (`~/.local/share/many-octobers/saves`). Never
+    the current directory: a game started inside a stranger's folder must not use its saves.
+    """
+    env = os.environ.get("OCTOBERS_SAVES")
+    if env:
+        return Path(env)
+    checkout = checkout_saves_dir()
+    if checkout is not None:
+        return checkout
+    data = os.environ.get("XDG_DATA_HOME")
+    base = Path(data) if data and Path(data).is_absolute() else Path.home() / ".local" / "share"
+    return base / "many-octobers" / "saves"
+
+
+def checkout_saves_dir(root: Path | None = None) -> Path | None:
+    """The `saves/` of the git checkout this code runs from, or None when installed.
+
+    Detected from where the code is, never from the current directory: the folder above the
+    `game` package must hold `.git`, a pyproject.toml naming `many-octobers`, and
+    `saves/.gitkeep`, as this repository does.
+    """
+    root = root or Path(__file__).resolve().parent.parent
+    try:
+        if not (root / ".git").exists() or not (root / "saves" / ".gitkeep").is_file():
+            return None
+        if 'name = "many-octobers"' not in (root / "pyproject.toml").read_text("utf-8"):
+            return None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return root / "saves"
+
+
+def shown_folder(folder: Path) -> str:
+    """A folder as the player is told it: absolute, with the home folder as `~`."""
+    text = str(folder.absolute())
+    try:
+        home = str(Path.home())
+    except (RuntimeError, KeyError):
+        return text
+    if home not in ("", "/") and (text == home or text.startswith(home + os.sep)):
+        return "~" + text[len(home):]
+    return text
 
 
 def check_slot(slot: str) -> str:
@@ -170,7 +215,10 @@ class SaveStore:
         link = self.folder / f".tmp-{os.getpid()}-link.json"
         try:
             _unlink_quietly(link)
-            os.link(target, link)  # the autosave stays in place until the new one replaces it
+            if kind_problem(target) is not None:
+                raise FileNotFoundError  # a planted link or device is not rotated into a backup
+            # the autosave stays in place until the new one replaces it
+            os.link(target, link, follow_symlinks=False)
             os.replace(link, first)
         except FileNotFoundError:
             pass  # no autosave yet
@@ -191,8 +239,9 @@ class SaveStore:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError:  # a read-only or missing folder: the write itself will say why
+            fd = open_regular(self.folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:  # a read-only folder, or a link planted as the lock file: the
+            # write itself says why or is atomic anyway; nothing is created through a link
             yield
             return
         try:
@@ -214,8 +263,7 @@ class SaveStore:
 
     def _refuse_newer(self, target: Path) -> None:
         try:
-            with open(target, "rb") as handle:
-                head = handle.read(4096)
+            head = read_regular(target, 4096, truncate=True)
         except OSError:
             return
         match = re.search(rb'"format"\s*:\s*(\d+)', head)
@@ -292,15 +340,15 @@ class SaveStore:
             raise SaveError(f"{path} is damaged ({exc}).") from None
 
     def exists(self, slot: str) -> bool:
-        """Whether a slot has a file."""
-        return self.path(slot).is_file()
+        """Whether a slot has a file (a link or a device there counts, to be refused on load)."""
+        return os.path.lexists(self.path(slot))
 
     def backups(self, slot: str) -> list[str]:
         """The backup slots of a slot that exist, newest first."""
         if slot != AUTOSAVE:
             return []
         return [f"{AUTOSAVE}.{i}" for i in range(1, BACKUPS + 1)
-                if (self.folder / f"{AUTOSAVE}.{i}.json").is_file()]
+                if os.path.lexists(self.folder / f"{AUTOSAVE}.{i}.json")]
 
     def usable_backup(self, slot: str) -> str | None:
         """The newest backup of a slot that reads as a save, or None."""
@@ -324,7 +372,7 @@ class SaveStore:
             if path.name.startswith(".") or not _SLOT_RE.fullmatch(slot):
                 continue
             try:
-                mtime = path.stat().st_mtime
+                mtime = path.lstat().st_mtime
             except OSError:
                 continue
             try:
@@ -450,12 +498,13 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 def read_file(path: Path) -> dict[str, Any]:
     """Read and structurally check a save file; raises SaveError with one sentence."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SAVE_BYTES:
+        raw = read_regular(path, MAX_SAVE_BYTES + 1, truncate=True)  # never a link or a FIFO
+        if len(raw) > MAX_SAVE_BYTES:
             raise SaveError(f"{path} is too large to be a save.")
-        raw = path.read_bytes()
     except FileNotFoundError:
         raise SaveError(f"There is no save at {path}.") from None
+    except UnsafeFile as exc:
+        raise SaveError(f"{path} is not a usable save ({exc.strerror}).") from None
     except OSError as exc:
         raise SaveError(f"{path} cannot be read: {exc.strerror or exc}.") from None
     if not raw.strip():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import itertools
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -131,14 +132,14 @@ def atom_ref(expr: Expr, atom: Atom) -> SourceRef:
 
 
 def _source_line(path: str, line: int) -> str | None:
+    from game.safefiles import read_regular
+
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for number, text in enumerate(handle, start=1):
-                if number == line:
-                    return text
+        lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", read_regular(
+            path, 4 * 1024 * 1024, truncate=True).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return None
-    return None
+    return lines[line - 1] if 1 <= line <= len(lines) else None
 
 
 # ---- what names may be -------------------------------------------------------------------

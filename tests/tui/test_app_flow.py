@@ -412,6 +412,12 @@ def snapshot_app(tmp_path: Path) -> OctobersApp:
     return build(tmp_path / "saves")
 
 
+@pytest.fixture(autouse=True)
+def _home_is_tmp(tmp_path, monkeypatch):
+    """The load dialog says where saves live: '~/saves' in every run of the snapshots."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
 async def played_and_rewound(pilot) -> None:
     await new_game(pilot)
     await press(pilot, "1", "1", "1", "t", "up", "enter", "y", "3")

@@ -99,3 +99,13 @@ async def test_a_save_name_with_markup_is_shown_as_typed(tmp_path):
             await pilot.pause()
         error = str(app.screen.query_one("#slot-error", Static).render())
         assert "'[/x]' is not a valid slot name" in error
+
+
+async def test_the_load_dialog_says_where_saves_live(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = build_app(STORY, MINI, tmp_path / "my saves")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.show("load")
+        await pilot.pause()
+        assert "Saves live in ~/my saves" in screen_text(app)

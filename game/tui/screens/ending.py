@@ -20,6 +20,7 @@ from textual.widgets import Footer, Markdown, Static
 from game.chronicle import chronicle, chronicle_name, entries_by_year, entry_line
 from game.engine import Game
 from game.model import format_date
+from game.safefiles import write_atomic
 from game.tui.widgets.chart import StatChart, chart_of
 
 
@@ -110,7 +111,7 @@ class EndingScreen(Screen[None]):
             folder.mkdir(parents=True, exist_ok=True)
             taken = [path.name for path in folder.glob("chronicle-*.md")]
             path = folder / chronicle_name(self.game, taken)
-            path.write_text(chronicle(self.game), encoding="utf-8")
+            write_atomic(path, chronicle(self.game).encode("utf-8"))
         except OSError as exc:
             self.app.notify(f"Could not write the chronicle: {exc.strerror or exc}.",
                             severity="error", markup=False)

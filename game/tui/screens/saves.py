@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from game.errors import SaveError
 from game.model import format_date
 from game.output import printable
-from game.saves import AUTOSAVE, SaveStore, SlotInfo, check_slot
+from game.saves import AUTOSAVE, SaveStore, SlotInfo, check_slot, shown_folder
 from game.tui.screens.confirm import ConfirmScreen
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -33,6 +33,7 @@ DIALOG_CSS = """
 .slots-dialog .field-error { height: auto; color: $error; }
 .slots-dialog #slot-name { margin: 0; }
 .slots-dialog #no-saves { height: 1fr; color: $text-muted; padding: 1 0; }
+.slots-dialog .saves-folder { height: auto; max-height: 2; color: $text-muted; }
 """
 
 
@@ -213,8 +214,9 @@ class LoadScreen(ModalScreen[None]):
         store: SaveStore = self.app.store  # type: ignore[attr-defined]
         with Vertical(id="load-box", classes="dialog slots-dialog"):
             yield Static("Load a game", id="load-title", classes="dialog-title")
-            yield Static(printable(f"No saves yet in {store.folder}."), id="no-saves",
-                         markup=False)
+            yield Static(printable(f"Saves live in {shown_folder(store.folder)}"),
+                         id="saves-folder", classes="saves-folder", markup=False)
+            yield Static("No saves yet.", id="no-saves", markup=False)
             yield SlotList(store, id="slots")
             yield Static("Enter loads · Delete deletes · Escape goes back",
                          classes="dialog-hint")
