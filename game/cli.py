@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--json", action="store_true", help="print JSON")
     simulate.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                           help="worker processes (default 1); the result is the same for any N")
+    simulate.add_argument("--transcripts", type=Path, metavar="DIR",
+                          help="instead of a report, write whole games as Markdown to DIR: "
+                               "--per games for each scenario and policy, then one for each "
+                               "ending not yet reached")
+    simulate.add_argument("--per", type=int, default=2, metavar="K",
+                          help="with --transcripts: games per scenario and policy (default 2)")
 
     from game.authoring.commands import add_graph_parser, add_new_branch_parser
 
@@ -220,6 +226,12 @@ def cmd_simulate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
             [s.id for s in story.scenarios]:
         parser.error(f"unknown scenario '{args.scenario}' (known: "
                      f"{', '.join(s.id for s in story.scenarios)})")
+    if args.transcripts is not None:
+        if not 1 <= args.per <= 100:
+            parser.error("--per must be between 1 and 100")
+        from game.authoring.commands import run_transcripts
+
+        return run_transcripts(args, story)
     from game.authoring.commands import run_simulate
 
     return run_simulate(args, story)

@@ -28,6 +28,7 @@ from game.model import (
     Paragraph,
     Story,
     Template,
+    Variable,
     format_date,
 )
 from game.schedule import schedule_for
@@ -119,6 +120,16 @@ class Change:
         return self.after - self.before
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """What a node did as it came up (its `enter:`), before the player read it."""
+
+    node_id: str
+    title: str
+    log: str
+    changes: tuple[Change, ...] = ()
+
+
 @_quick_init
 @dataclass(frozen=True)
 class Entry:
@@ -133,6 +144,7 @@ class Entry:
     log: str
     outcome: int | None = None
     changes: tuple[Change, ...] = ()
+    then: Arrival | None = None
 
 
 @dataclass
@@ -142,6 +154,7 @@ class TurnResult:
     entry: Entry
     ended: bool
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -174,6 +187,7 @@ class Game:
         self.history: list[tuple[int, dict[str, int]]] = []
         self.branches: list[Branch] = []
         self.problems: list[str] = []
+        self.opening: Arrival | None = None
         self._schedule = schedule_for(story)
         self._var_ids = tuple(story.variables)
         self._var_order = {name: index for index, name in enumerate(self._var_ids)}
@@ -208,6 +222,7 @@ class Game:
         start = story.nodes[origin.start_at or scenario.start]
         game.date = max(scenario.date, start.date) if origin.start_at is None else start.date
         game.node_id = start.id
+        game.opening = game._arrive(start, record=True)
         game._record_history()
         return game
 
@@ -297,6 +312,63 @@ class Game:
             raise GameError("the game has not ended")
         return self.text(ending.title), self.paragraphs(ending.text)
 
+    def arrival(self) -> Arrival | None:
+        """What the node now waiting did as it came up (its `enter:`), if anything."""
+        if self.node_id is None:
+            return None
+        if self.timeline:
+            then = self.timeline[-1].then
+            return then if then is not None and then.node_id == self.node_id else None
+        opening = self.opening
+        return opening if opening is not None and opening.node_id == self.node_id else None
+
+    def in_danger(self, var_id: str) -> bool:
+        """True when a variable lies in its danger zone now."""
+        danger = self.story.variables[var_id].danger
+        return danger is not None and danger.holds(int(self.values[var_id]))
+
+    def warnings_now(self) -> list[str]:
+        """Warnings for the variables that have just entered danger for the first time.
+
+        Worked out from the history, so it needs no state of its own: a variable warns when
+        its latest value is in danger and no earlier value was.
+        """
+        if not self.history:
+            return []
+        latest, earlier = self.history[-1][1], self.history[:-1]
+        out = []
+        for variable in self.story.variables.values():
+            danger = variable.danger
+            if danger is None or not danger.holds(latest.get(variable.id, variable.start)):
+                continue
+            if any(danger.holds(values.get(variable.id, variable.start))
+                   for _, values in earlier):
+                continue
+            value = latest[variable.id]
+            out.append(f"{variable.label} {value}: {danger.describe()} "
+                       f"{danger.warning or 'is the danger zone'}")
+        return out
+
+    def is_revealed(self, var_id: str) -> bool:
+        """Whether the player may see a variable now: shown ones always, hidden ones once
+        their `reveal:` holds."""
+        variable = self.story.variables[var_id]
+        if variable.shown:
+            return True
+        reveal = variable.reveal
+        if reveal is None:
+            return False
+        return reveal.always or (reveal.flag is not None and reveal.flag in self.flags) \
+            or (reveal.date is not None and self.date >= reveal.date)
+
+    def revealed(self) -> list[Variable]:
+        """The variables the player may see now, in declaration order."""
+        return [v for v in self.story.variables.values() if self.is_revealed(v.id)]
+
+    def series(self, var_id: str) -> list[tuple[int, int]]:
+        """A variable's (month, value) after each turn, from the start."""
+        return [(date, values[var_id]) for date, values in self.history if var_id in values]
+
     def last_change(self, var_id: str) -> int:
         """How much a variable moved on the last turn (0 at the start)."""
         if len(self.history) < 2:
@@ -327,7 +399,8 @@ class Game:
         problems_before = len(self.problems)
         entry = self._take(choice, record=True)
         assert entry is not None
-        return TurnResult(entry, self.over, self.problems[problems_before:])
+        return TurnResult(entry, self.over, self.problems[problems_before:],
+                          self.warnings_now())
 
     def _take(self, choice: int | str, record: bool) -> Entry | None:
         node = self.node
@@ -339,10 +412,11 @@ class Game:
         outcome_index: int | None = None
         goto: str | None = None
         if picked is not None:
-            goto = self._apply(picked.effect, node, picked, logs, before)
+            context = f"node '{node.id}', choice '{picked.id}'"
+            goto = self._apply(picked.effect, context, logs, before)
             if picked.outcomes:
                 outcome_index = self._draw(picked, node)
-                goto = self._apply(picked.outcomes[outcome_index].effect, node, picked,
+                goto = self._apply(picked.outcomes[outcome_index].effect, context,
                                    logs, before) or goto
         self.seen.add(node.id)
         taken = (node.id, choice_id)
@@ -350,23 +424,28 @@ class Game:
         self.path.append(taken)
         self.turn += 1
         if logs is None:
-            self._advance(goto)
+            self._advance(goto, record=False)
             self._record_history()
             return None
-        changes: tuple[Change, ...] = ()
-        if before:
-            variables, values = self.story.variables, self.values
-            names = sorted(before, key=self._var_order.__getitem__) if len(before) > 1 \
-                else before
-            changes = tuple(Change(name, variables[name].label, before[name], values[name],
-                                   variables[name].shown)
-                            for name in names if values[name] != before[name])
-        entry = Entry(self.turn, self.date, node.id, self.text(node.title), choice_id,
-                      label, " ".join(logs) or label, outcome_index, changes)
+        changes = self._changes(before)
+        date, title = self.date, self.text(node.title)
+        then = self._advance(goto, record=True)
+        entry = Entry(self.turn, date, node.id, title, choice_id,
+                      label, " ".join(logs) or label, outcome_index, changes, then)
         self.timeline.append(entry)
-        self._advance(goto)
         self._record_history()
         return entry
+
+    def _changes(self, before: dict[str, int]) -> tuple[Change, ...]:
+        """The variables an effect touched that really moved, in declaration order."""
+        if not before:
+            return ()
+        variables, values = self.story.variables, self.values
+        names = sorted(before, key=self._var_order.__getitem__) if len(before) > 1 \
+            else before
+        return tuple(Change(name, variables[name].label, before[name], values[name],
+                            variables[name].shown)
+                     for name in names if values[name] != before[name])
 
     def rewind(self, steps: int) -> Game:
         """A new game that has replayed only the first `steps` decisions of this one.
@@ -413,6 +492,7 @@ class Game:
         game.history = list(self.history)
         game.branches = list(self.branches)
         game.problems = list(self.problems)
+        game.opening = self.opening
         return game
 
     def headline(self) -> str:
@@ -506,7 +586,7 @@ class Game:
             self.problems.append(str(exc))
             return 0.0
 
-    def _apply(self, effect: Effect, node: Node, choice: Choice, logs: list[str] | None,
+    def _apply(self, effect: Effect, context: str, logs: list[str] | None,
                before: dict[str, int] | None = None) -> str | None:
         values = self.values
         variables = self.story.variables
@@ -519,7 +599,6 @@ class Game:
                 break
         if dynamic or assigns:
             # every amount is worked out from the state before any of them is applied
-            context = f"node '{node.id}', choice '{choice.id}'"
             deltas = [(name, self._number(amount, context)) for name, amount in deltas]
             assigns = [(name, self._number(amount, context)) for name, amount in assigns]
         if before is None:
@@ -554,36 +633,60 @@ class Game:
         self.rng_state, roll = rng.uniform(self.rng_state)
         return rng.weighted_index(weights, roll)
 
-    def _advance(self, goto: str | None) -> None:
-        if self._immediate:
-            state = (self.values, self.flags, self.seen, self.chosen,
-                     self.date // 12, self.date % 12 + 1)
-            for ending in self._immediate:
-                assert ending.when is not None
-                try:  # as in _try, without a call per ending
-                    hit = bool(ending.when.fn(*state))
-                except Exception:  # noqa: BLE001 - evaluated again, to report the fault
-                    hit = self._holds(ending.when, f"ending '{ending.id}'")
-                if hit:
-                    self._end(ending.id)
-                    return
+    def _advance(self, goto: str | None, record: bool = True) -> Arrival | None:
+        """Move to the next node (or an ending) and apply the node's arrival effects."""
+        if self._immediate_ending():
+            return None
         if self.turn >= MAX_TURNS:
             self.problems.append(f"the game passed {MAX_TURNS} decisions; a goto loop?")
             self._end_final()
-            return
+            return None
         if goto is not None:
             target = self.story.nodes.get(goto)
             if target is None:
                 self._end(goto)
-            else:
-                self.node_id = target.id
-                self.date = max(self.date, target.date)
-            return
-        found = self._schedule.next(self.date, self.seen, self._event_holds)
-        if found is None:
-            self._end_final()
+                return None
+            self.node_id = target.id
+            self.date = max(self.date, target.date)
         else:
-            self.node_id, self.date = found[0].id, found[1]
+            found = self._schedule.next(self.date, self.seen, self._event_holds)
+            if found is None:
+                self._end_final()
+                return None
+            target, self.node_id, self.date = found[0], found[0].id, found[1]
+        if target.enter is None:
+            return None
+        arrival = self._arrive(target, record)
+        self._immediate_ending()  # what the node did on arrival may end the game at once
+        return arrival
+
+    def _arrive(self, node: Node, record: bool) -> Arrival | None:
+        """Apply a node's `enter:` effects; the record of them when asked for."""
+        if node.enter is None:
+            return None
+        logs: list[str] | None = [] if record else None
+        before: dict[str, int] = {}
+        self._apply(node.enter, f"node '{node.id}', enter", logs, before)
+        if logs is None:
+            return None
+        return Arrival(node.id, self.text(node.title), " ".join(logs), self._changes(before))
+
+    def _immediate_ending(self) -> bool:
+        """End the game if an immediate ending's condition holds; True if it did."""
+        if not self._immediate:
+            return False
+        state = (self.values, self.flags, self.seen, self.chosen,
+                 self.date // 12, self.date % 12 + 1)
+        for ending in self._immediate:
+            assert ending.when is not None
+            try:  # as in _try, without a call per ending
+                hit = bool(ending.when.fn(*state))
+            except Exception:  # noqa: BLE001 - evaluated again, to report the fault
+                hit = self._holds(ending.when, f"ending '{ending.id}'")
+            if hit:
+                self._end(ending.id)
+                return True
+        return False
 
     def _end_final(self) -> None:
         fallback = None

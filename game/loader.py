@@ -16,12 +16,14 @@ from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
 from game.model import (
     Choice,
+    Danger,
     Effect,
     Ending,
     Expr,
     Node,
     Outcome,
     Paragraph,
+    Reveal,
     Scenario,
     Story,
     Template,
@@ -37,11 +39,14 @@ from game.yamlsrc import MAX_FILE_BYTES, YMap, YSeq, YStr, parse_yaml, read_yaml
 GAME_KEYS = ("title", "description", "variables", "texts", "flags", "scenarios", "endings")
 PACK_KEYS = ("name", "version", "description", "requires", "variables", "texts", "flags",
              "scenarios", "endings")
-VARIABLE_KEYS = ("label", "start", "min", "max", "shown", "description")
+VARIABLE_KEYS = ("label", "start", "min", "max", "shown", "description", "danger", "reveal")
+DANGER_KEYS = ("below", "above", "warning")
+REVEAL_KEYS = ("flag", "date")
 TEXT_KEYS = ("label", "start", "shown")
 SCENARIO_KEYS = ("id", "title", "date", "start", "description", "set", "vars", "texts")
 ENDING_KEYS = ("id", "title", "text", "when", "immediate")
-NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "history", "choices",
+NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "history", "enter",
+             "choices",
              "replace")
 EXTEND_KEYS = ("extends", "choices")
 EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto")
@@ -256,6 +261,7 @@ class _Loader:
         self.declared_flags: set[str] = set()
         self.raw_scenarios: list[tuple[Any, Reader]] = []
         self.raw_endings: list[tuple[Any, Reader]] = []
+        self.raw_reveals: list[tuple[str, Any, Reader]] = []
         self.read_world(top, r, "game.yaml")
         manifests = []
         for file in self.files:
@@ -275,6 +281,7 @@ class _Loader:
         self.collect_nodes()
         self.flags = set(self.declared_flags)
         self.collect_flags()
+        self.resolve_reveals()
         self.names = Names(
             numbers=self.variables, texts=self.text_vars, flags=self.flags,
             nodes=self.raw_nodes,
@@ -339,8 +346,69 @@ class _Loader:
             r.error(spec, f"{what}: start {start} is outside min {low} .. max {high}")
         label = r.text(spec, "label", what) or key
         description = r.text(spec, "description", what) or ""
+        danger = self.read_danger(spec, r, what, low, high) if "danger" in spec else None
+        if "reveal" in spec:
+            if shown:
+                r.error(spec["reveal"], f"{what}: 'reveal' is for hidden variables; this one "
+                                        "is shown from the start")
+            else:
+                self.raw_reveals.append((key, spec["reveal"], r))
         self.variables[key] = Variable(key, str(label), start, low, high, bool(shown),
-                                       str(description), where)
+                                       str(description), where, danger)
+
+    def read_danger(self, spec: YMap, r: Reader, what: str, low: int, high: int
+                    ) -> Danger | None:
+        """`danger: {below: 15, warning: "..."}`: the zone the bar marks and warns about."""
+        table = r.mapping(spec["danger"], f"{what}: danger")
+        if table is None:
+            return None
+        r.keys(table, DANGER_KEYS, f"{what}: danger")
+        below = r.integer(table["below"], f"{what}: danger: below") if "below" in table \
+            else None
+        above = r.integer(table["above"], f"{what}: danger: above") if "above" in table \
+            else None
+        if "below" not in table and "above" not in table:
+            r.error(table, f"{what}: danger needs 'below', 'above' or both")
+            return None
+        for name, bound in (("below", below), ("above", above)):
+            if bound is not None and not low < bound <= high and name == "below":
+                r.error(table[name], f"{what}: danger below {bound} lies outside "
+                                     f"{low} .. {high}, so it could never be reached")
+            if bound is not None and not low <= bound < high and name == "above":
+                r.error(table[name], f"{what}: danger above {bound} lies outside "
+                                     f"{low} .. {high}, so it could never be reached")
+        if below is not None and above is not None and below > above:
+            r.error(table, f"{what}: danger below {below} and above {above} overlap")
+        warning = r.text(table, "warning", f"{what}: danger") or ""
+        return Danger(below, above, str(warning))
+
+    def resolve_reveals(self) -> None:
+        """`reveal: always`, `reveal: {flag: NAME}` or `reveal: {date: YYYY-MM}`, once the
+        flags are known."""
+        for key, value, r in self.raw_reveals:
+            what = f"variable '{key}': reveal"
+            if isinstance(value, YStr) and str(value) == "always":
+                reveal = Reveal(always=True)
+            else:
+                table = r.mapping(value, what) if not isinstance(value, YStr) else None
+                if table is None:
+                    r.error(value, f"{what} must be 'always', {{flag: NAME}} or "
+                                   "{date: YYYY-MM}")
+                    continue
+                r.keys(table, REVEAL_KEYS, what)
+                flag = r.ident(table["flag"], f"{what}: flag") if "flag" in table else None
+                if flag is not None and flag not in self.flags:
+                    r.error(table["flag"], f"{what}: unknown flag '{flag}'"
+                                           f"{suggest(flag, self.flags)}")
+                date = r.date(table["date"], f"{what}: date") if "date" in table else None
+                if flag is None and date is None:
+                    r.error(table, f"{what} needs a 'flag' or a 'date'")
+                    continue
+                reveal = Reveal(flag=flag, date=date)
+            variable = self.variables[key]
+            self.variables[key] = Variable(
+                variable.id, variable.label, variable.start, variable.min, variable.max,
+                variable.shown, variable.description, variable.where, variable.danger, reveal)
 
     def read_text_var(self, key: str, value: Any, r: Reader, where: SourceRef) -> None:
         what = f"text '{key}'"
@@ -440,6 +508,7 @@ class _Loader:
         for scenario, _ in self.raw_scenarios:
             scan(scenario)
         for raw in self.raw_nodes.values():
+            scan(raw.raw.get("enter"))
             for choice, _ in raw.choices:
                 scan(choice)
                 if isinstance(choice, YMap) and isinstance(choice.get("outcomes"), YSeq):
@@ -591,6 +660,16 @@ class _Loader:
         if "text" not in spec:
             r.error(spec, f"{what}: missing 'text'")
         history = r.text(spec, "history", what) or ""
+        enter = None
+        if "enter" in spec:
+            table = r.mapping(spec["enter"], f"{what}: enter")
+            if table is not None:
+                r.keys(table, EFFECT_KEYS, f"{what}: enter")
+                if "goto" in table:
+                    r.error(table["goto"], f"{what}: enter: 'goto' has no place here; arrival "
+                                           "effects apply before the player chooses (put the "
+                                           "goto on a choice)")
+                enter = self.effect(r, table, f"{what}: enter")
         choices: list[Choice] = []
         seen: dict[str, SourceRef] = {}
         if not raw.choices:
@@ -606,7 +685,7 @@ class _Loader:
         return Node(
             id=raw.node_id, date=date, until=until, title=title, text=text,
             history=str(history), choices=tuple(choices), where=r.ref(spec.get("id", spec)),
-            order=order, when=when, priority=priority or 0,
+            order=order, when=when, priority=priority or 0, enter=enter,
         )
 
     def build_choice(self, r: Reader, item: Any, node_what: str,

@@ -71,6 +71,35 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Danger:
+    """A variable's danger zone: below one value, above another, or both."""
+
+    below: int | None
+    above: int | None
+    warning: str = ""
+
+    def holds(self, value: int) -> bool:
+        """True when a value lies in the danger zone."""
+        return (self.below is not None and value < self.below) or \
+            (self.above is not None and value > self.above)
+
+    def describe(self) -> str:
+        """'below 15', 'above 80' or 'below 15 or above 80'."""
+        parts = [f"below {self.below}" if self.below is not None else "",
+                 f"above {self.above}" if self.above is not None else ""]
+        return " or ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """When a hidden variable becomes known to the player: always, after a flag, or a date."""
+
+    always: bool = False
+    flag: str | None = None
+    date: int | None = None
+
+
+@dataclass(frozen=True)
 class Variable:
     """A numeric variable the story moves."""
 
@@ -82,6 +111,8 @@ class Variable:
     shown: bool
     description: str
     where: SourceRef
+    danger: Danger | None = None
+    reveal: Reveal | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +177,7 @@ class Node:
     order: int
     when: Expr | None = None
     priority: int = 0
+    enter: Effect | None = None
 
 
 @dataclass(frozen=True)

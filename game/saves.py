@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from game.engine import Branch, Change, Entry, Game, Origin
+from game.engine import Arrival, Branch, Change, Entry, Game, Origin
 from game.errors import SaveError
 from game.model import Story, format_date, iso_date
 from game.safefiles import UnsafeFile, kind_problem, open_regular, read_regular
@@ -478,6 +478,7 @@ def encode(game: Game, slot: str) -> bytes:
             for b in game.branches
         ],
         "timeline": [_entry_json(entry) for entry in game.timeline],
+        "opening": None if game.opening is None else _arrival_json(game.opening),
         "history": [[iso_date(date), values] for date, values in game.history],
         "problems": game.problems[-20:],
     }
@@ -486,12 +487,24 @@ def encode(game: Game, slot: str) -> bytes:
 
 
 def _entry_json(entry: Entry) -> dict[str, Any]:
-    return {
+    data = {
         "turn": entry.turn, "date": iso_date(entry.date), "node": entry.node_id,
         "title": entry.title, "choice": entry.choice_id, "label": entry.label,
         "log": entry.log, "outcome": entry.outcome,
-        "changes": {c.id: [c.label, c.before, c.after, c.shown] for c in entry.changes},
+        "changes": _changes_json(entry.changes),
     }
+    if entry.then is not None:
+        data["then"] = _arrival_json(entry.then)
+    return data
+
+
+def _changes_json(changes: tuple[Change, ...]) -> dict[str, list[Any]]:
+    return {c.id: [c.label, c.before, c.after, c.shown] for c in changes}
+
+
+def _arrival_json(arrival: Arrival) -> dict[str, Any]:
+    return {"node": arrival.node_id, "title": arrival.title, "log": arrival.log,
+            "changes": _changes_json(arrival.changes)}
 
 
 # ---- decoding ------------------------------------------------------------------------------
@@ -706,6 +719,7 @@ def decode(data: dict[str, Any], story: Story, name: str) -> tuple[Game, list[st
                             _date(b.get("date", state["date"])), str(b.get("title", "")))
                      for b in data.get("branches", [])]
     game.timeline = [_entry(e) for e in data.get("timeline", []) if isinstance(e, dict)]
+    game.opening = _arrival(data.get("opening"))
     game.history = [(_date(d), {k: int(v) for k, v in vals.items() if _is_int(v)})
                     for d, vals in data.get("history", [])
                     if isinstance(d, str) and isinstance(vals, dict)]
@@ -732,12 +746,26 @@ def decode(data: dict[str, Any], story: Story, name: str) -> tuple[Game, list[st
 
 def _entry(item: dict[str, Any]) -> Entry:
     outcome = item.get("outcome")
-    changes = []
-    for key, value in (item.get("changes") or {}).items():
-        if isinstance(value, list) and len(value) == 4:
-            changes.append(Change(key, str(value[0]), int(value[1]), int(value[2]),
-                                  bool(value[3])))
     return Entry(int(item.get("turn", 0)), _date(str(item.get("date", "0001-01"))),
                  str(item.get("node", "")), str(item.get("title", "")),
                  str(item.get("choice", "")), str(item.get("label", "")),
-                 str(item.get("log", "")), outcome if _is_int(outcome) else None, tuple(changes))
+                 str(item.get("log", "")), outcome if _is_int(outcome) else None,
+                 _changes(item.get("changes")), _arrival(item.get("then")))
+
+
+def _changes(table: Any) -> tuple[Change, ...]:
+    changes = []
+    for key, value in (table if isinstance(table, dict) else {}).items():
+        if isinstance(value, list) and len(value) == 4 and _is_int(value[1]) \
+                and _is_int(value[2]):
+            changes.append(Change(key, str(value[0]), int(value[1]), int(value[2]),
+                                  bool(value[3])))
+    return tuple(changes)
+
+
+def _arrival(item: Any) -> Arrival | None:
+    """A node's recorded arrival effects (saves before format 2 have none)."""
+    if not isinstance(item, dict):
+        return None
+    return Arrival(str(item.get("node", "")), str(item.get("title", "")),
+                   str(item.get("log", "")), _changes(item.get("changes")))

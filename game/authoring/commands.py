@@ -115,6 +115,27 @@ def lint_problems(story: Any) -> list[Any]:
     return lint(story)
 
 
+def run_transcripts(args: argparse.Namespace, story: Any) -> int:
+    """`octobers simulate --transcripts DIR`: whole games as Markdown, for reading."""
+    from collections import Counter
+
+    from game.authoring.transcripts import write_transcripts
+
+    try:
+        written = write_transcripts(story, args.transcripts, args.per, args.seed)
+    except OSError as exc:
+        print(f"octobers: cannot write transcripts to {args.transcripts}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    endings = Counter(w.ending for w in written)
+    print(f"{len(written)} transcripts in {args.transcripts}; endings: "
+          + ", ".join(f"{e} {n}" for e, n in endings.most_common()))
+    missing = [e.id for e in story.endings if e.id not in endings]
+    if missing:
+        print(f"no transcript reached: {', '.join(missing)}")
+    return 0
+
+
 def run_simulate(args: argparse.Namespace, story: Any) -> int:
     """`octobers simulate` after its arguments are checked: play, then report."""
     from game.authoring.simulate import print_report, simulate

@@ -133,6 +133,11 @@ def build_graph(story: Story, year_from: int | None = None, year_to: int | None 
                     readers.setdefault(atom.key, []).append(f"e_{ending.id}")
     for node in shown:
         source = f"n_{node.id}"
+        if node.enter is not None:
+            for flag in node.enter.set:
+                for reader in readers.get(flag, ()):
+                    if reader != source and (not reader.startswith("n_") or reader[2:] in keep):
+                        add(source, reader, "flag", flag)
         for choice in node.choices:
             effects = [choice.effect, *(o.effect for o in choice.outcomes)]
             for effect in effects:

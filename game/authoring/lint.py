@@ -47,6 +47,14 @@ def _effects(choice: Choice) -> list[tuple[Effect, SourceRef]]:
     return [(choice.effect, choice.where), *((o.effect, o.where) for o in choice.outcomes)]
 
 
+def _node_effects(node: Node) -> list[tuple[Effect, SourceRef]]:
+    """Every effect a node can have: its arrival (`enter:`) and each choice's."""
+    out = [] if node.enter is None else [(node.enter, node.where)]
+    for choice in node.choices:
+        out.extend(_effects(choice))
+    return out
+
+
 def _gotos(choice: Choice) -> list[str | None]:
     """Where a choice can lead: its outcomes' gotos (or its own), None for the calendar."""
     if not choice.outcomes:
@@ -64,6 +72,10 @@ def expressions(story: Story) -> Iterator[tuple[Expr, str]]:
         what = f"node '{node.id}'"
         if node.when is not None:
             yield node.when, what
+        if node.enter is not None:
+            for _, amount in (*node.enter.deltas, *node.enter.assign):
+                if isinstance(amount, Expr):
+                    yield amount, f"{what}: enter"
         for paragraph in node.text:
             if paragraph.when is not None:
                 yield paragraph.when, f"{what}: text"
@@ -109,21 +121,21 @@ def _facts(story: Story) -> _Facts:
             if values is not None:
                 values.add(value)
     for node in story.nodes.values():
+        for effect, where in _node_effects(node):
+            for flag in effect.set:
+                facts.setters.setdefault(flag, []).append(where)
+            facts.clearers.update(effect.clear)
+            facts.changed.update(name for name, _ in (*effect.deltas, *effect.assign))
+            for name, template in effect.texts:
+                facts.changed.add(name)
+                values = facts.text_values.get(name)
+                if values is None:
+                    continue
+                if template.is_plain:
+                    values.add(template.source)
+                else:
+                    facts.text_values[name] = None
         for choice in node.choices:
-            for effect, where in _effects(choice):
-                for flag in effect.set:
-                    facts.setters.setdefault(flag, []).append(where)
-                facts.clearers.update(effect.clear)
-                facts.changed.update(name for name, _ in (*effect.deltas, *effect.assign))
-                for name, template in effect.texts:
-                    facts.changed.add(name)
-                    values = facts.text_values.get(name)
-                    if values is None:
-                        continue
-                    if template.is_plain:
-                        values.add(template.source)
-                    else:
-                        facts.text_values[name] = None
             for goto in _gotos(choice):
                 if goto is not None:
                     facts.goto_sources.setdefault(goto, []).append(node.id)
@@ -282,6 +294,8 @@ class _Linter:
             node = self.nodes[node_id]
             low, high = reach.low[node_id], reach.high[node_id]
             domain = self.domain(reach, low, high)
+            if node.enter is not None:
+                reach.sets.setdefault(node_id, set()).update(node.enter.set)
             if all(c.when is not None for c in node.choices):
                 reach.passes.add(node_id)  # all may be locked: "let events take their course"
             for choice in node.choices:

@@ -152,17 +152,20 @@ def play_one(story: Story, seed: int, index: int, scenario: str | None = None,
     state = rng.derive(seed, index, 2)
     errors: list[str] = []
     while not game.over:
-        ids = game.open_choice_ids()
-        if policy == "first":
-            pick = ids[0]
-        else:
-            state, roll = rng.uniform(state)
-            if policy == "weighted":
-                pick = _weighted(game, ids, roll)
-            else:
-                pick = ids[int(roll * len(ids))]
+        state, pick = choose_by_policy(game, policy, state)
         errors.extend(game.step(pick))
     return game, errors
+
+
+def choose_by_policy(game: Game, policy: str, state: int) -> tuple[int, str]:
+    """The id of the open choice a policy takes now, and the policy's next random state."""
+    ids = game.open_choice_ids()
+    if policy == "first":
+        return state, ids[0]
+    state, roll = rng.uniform(state)
+    if policy == "weighted":
+        return state, _weighted(game, ids, roll)
+    return state, ids[int(roll * len(ids))]
 
 
 def _weighted(game: Game, views: list[str], roll: float) -> str:
