@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from game import savecheck
 from game.engine import Arrival, Branch, Change, Entry, Game, Origin
 from game.errors import SaveError
 from game.model import Story, format_date, iso_date
 from game.safefiles import UnsafeFile, kind_problem, open_regular, read_regular
-from game.schema import DATE_RE
 
 SAVE_FORMAT = 1
 OLDEST_FORMAT = 1
@@ -152,10 +152,11 @@ class SaveStore:
         self.last_kept = None
         with self._lock():
             self._refuse_newer(target)
-            self.last_kept = self._keep_other_run(target, game)
+            loadable, self.last_kept = self._keep_other_run(target, game)
             temp = self._write_temp(data)
             try:
-                self._rotate(target)
+                if loadable:  # a damaged autosave never pushes a good backup out
+                    self._rotate(target)
                 os.replace(temp, target)
             except OSError as exc:
                 _unlink_quietly(temp)
@@ -178,21 +179,22 @@ class SaveStore:
         where = " · ".join(str(summary.get(k)) for k in ("date", "title") if summary.get(k))
         return where or "an unfinished game"
 
-    def _keep_other_run(self, target: Path, game: Game) -> str | None:
-        """Copy the autosave to a dated slot if it is an unfinished game of another run."""
+    def _keep_other_run(self, target: Path, game: Game) -> tuple[bool, str | None]:
+        """Whether the autosave loads; and, if it is an unfinished game of another run, the
+        dated slot it is first copied to."""
         own = self._own_autosave
         if own is not None and own[0] == _identity(target):  # the file we wrote last
             if own[3] or not own[2] or same_run(own[1], own[2], game):
-                return None
+                return True, None
         try:
             data = read_file(target)
         except SaveError:
-            return None  # nothing there, or nothing loadable: the backups keep it
+            return False, None  # nothing there, or nothing loadable: not worth a backup
         if data["state"].get("ending") is not None or not data["path"]:
-            return None  # a finished game (its ending is recorded) or one not yet begun
+            return True, None  # a finished game (its ending is recorded) or one not begun
         saved = [(str(a), str(b)) for a, b in data["path"]]
         if same_run(data["origin"], saved, game):
-            return None
+            return True, None
         stamp = time.strftime("%Y-%m-%d %H-%M", time.localtime())
         slot, number = f"unfinished {stamp}", 1
         while self.path(slot).exists():
@@ -201,7 +203,7 @@ class SaveStore:
         data["slot"] = slot
         self._write(self.path(slot), (json.dumps(data, ensure_ascii=False,
                                                  separators=(",", ":")) + "\n").encode())
-        return slot
+        return True, slot
 
     def _rotate(self, target: Path) -> None:
         """autosave.N-1 -> autosave.N ..., then a copy of the autosave as autosave.1."""
@@ -456,7 +458,7 @@ def encode(game: Game, slot: str) -> bytes:
         "slot": slot,
         "summary": {
             "date": date_label,
-            "title": title,
+            "title": title if len(title) <= 200 else title[:199] + "…",
             "stats": {v.label: int(game.values[v.id]) for v in story.shown_variables},
         },
         "origin": _origin_json(game.origin),
@@ -482,8 +484,17 @@ def encode(game: Game, slot: str) -> bytes:
         "history": [[iso_date(date), values] for date, values in game.history],
         "problems": game.problems[-20:],
     }
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-            + "\n").encode("utf-8")
+    try:  # never write a save the reader would refuse
+        savecheck.check(data)
+    except savecheck.SaveInvalid as exc:
+        raise SaveError(f"This game cannot be saved: it is beyond what a save may hold "
+                        f"({exc}).") from None
+    out = (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+           + "\n").encode("utf-8")
+    if len(out) > MAX_SAVE_BYTES:
+        raise SaveError("This game cannot be saved: it is larger than a save may be "
+                        f"({MAX_SAVE_BYTES // (1024 * 1024)} MiB).")
+    return out
 
 
 def _entry_json(entry: Entry) -> dict[str, Any]:
@@ -540,7 +551,8 @@ def read_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise SaveError(f"{path} is not a Many Octobers save.")
     if _has_control_characters(data):  # e.g. terminal escape sequences aimed at the player
-        raise SaveError(f"{path} is not a usable save (it holds control characters).")
+        raise SaveError(f"{path} is not a usable save (it holds control characters or "
+                        "broken characters).")
     version = data.get("format")
     if not isinstance(version, int) or isinstance(version, bool):
         raise SaveError(f"{path} has no valid format version.")
@@ -550,8 +562,8 @@ def read_file(path: Path) -> dict[str, Any]:
     if version < OLDEST_FORMAT:
         raise SaveError(f"{path} uses save format {version}, too old to load.")
     try:
-        _check_shape(data)
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        savecheck.check(data)
+    except savecheck.SaveInvalid as exc:
         raise SaveError(f"{path} is damaged ({exc}).") from None
     return data
 
@@ -560,7 +572,7 @@ class _Refused(ValueError):
     """Valid JSON that a save never holds."""
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = savecheck.BAD_CHAR
 
 
 def _has_control_characters(data: Any) -> bool:
@@ -587,7 +599,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _Refused(f"it has a duplicate key '{key}'")
+            shown = key if len(key) <= 60 else key[:57] + "..."
+            raise _Refused(f"it has a duplicate key '{shown}'")
         out[key] = value
     return out
 
@@ -600,76 +613,12 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_shape(data: dict[str, Any]) -> None:
-    def need(cond: bool, what: str) -> None:
-        if not cond:
-            raise ValueError(what)
-
-    origin, state = data["origin"], data["state"]
-    need(isinstance(origin, dict) and isinstance(state, dict), "origin or state is not an object")
-    need(isinstance(origin["scenario"], str), "bad scenario")
-    need(_is_int(origin["seed"]), "bad seed")
-    need(origin.get("start_at") is None or isinstance(origin["start_at"], str), "bad start")
-    need(isinstance(origin.get("values", {}), dict), "bad start values")
-    need(isinstance(origin.get("flags", []), list), "bad start flags")
-    need(_is_date(state["date"]), "bad date")
-    need(state["node"] is None or isinstance(state["node"], str), "bad node")
-    need(state["ending"] is None or isinstance(state["ending"], str), "bad ending")
-    need(_is_int(state["turn"]) and state["turn"] >= 0, "bad turn")
-    need(_is_int(state["rng"]) and 0 <= state["rng"] < 2**64, "bad random state")
-    need(isinstance(state["values"], dict), "bad values")
-    for key, value in state["values"].items():
-        need(isinstance(key, str) and (_is_int(value) or isinstance(value, str)),
-             f"bad value for {key}")
-        if isinstance(value, float):
-            need(math.isfinite(value), "bad number")
-    for name in ("flags", "seen"):
-        need(isinstance(state[name], list) and all(isinstance(x, str) for x in state[name]),
-             f"bad {name}")
-    need(isinstance(state["chosen"], list) and all(_pair(x) for x in state["chosen"]),
-         "bad chosen")
-    need(isinstance(data["path"], list) and all(_pair(x) for x in data["path"]), "bad path")
-    need(isinstance(data.get("timeline", []), list), "bad timeline")
-    need(isinstance(data.get("history", []), list), "bad history")
-    need(isinstance(data.get("branches", []), list), "bad branches")
-    for branch in data.get("branches", []):
-        need(isinstance(branch, dict) and _is_int(branch.get("at"))
-             and isinstance(branch.get("path"), list)
-             and all(_pair(x) for x in branch["path"])
-             and _is_date(branch.get("date", state["date"])), "bad branch")
-    for entry in data.get("timeline", []):
-        need(isinstance(entry, dict) and _is_int(entry.get("turn", 0))
-             and _is_date(entry.get("date", "0001-01"))
-             and (entry.get("outcome") is None or _is_int(entry["outcome"]))
-             and isinstance(entry.get("changes") or {}, dict), "bad timeline entry")
-        for change in (entry.get("changes") or {}).values():
-            need(isinstance(change, list) and len(change) == 4 and isinstance(change[0], str)
-                 and _is_int(change[1]) and _is_int(change[2])
-                 and isinstance(change[3], bool), "bad change in the timeline")
-    for item in data.get("history", []):
-        need(isinstance(item, list) and len(item) == 2 and _is_date(item[0])
-             and isinstance(item[1], dict)
-             and all(_is_int(v) for v in item[1].values()), "bad history")
-    problems = data.get("problems", [])
-    need(isinstance(problems, list), "bad problems")
-
-
-def _is_date(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    match = DATE_RE.match(value)
-    return match is not None and 1 <= int(match.group(2)) <= 12
-
-
 def _pair(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(isinstance(x, str) for x in value)
 
 
 def _date(text: str) -> int:
-    match = DATE_RE.match(text)
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"bad date {text!r}")
-    return int(match.group(1)) * 12 + int(match.group(2)) - 1
+    return savecheck.date(text, "a date")
 
 
 def decode(data: dict[str, Any], story: Story, name: str) -> tuple[Game, list[str]]:
