@@ -302,6 +302,11 @@ def _play_options(args: argparse.Namespace, parser: argparse.ArgumentParser,
             except ValueError:
                 parser.error(f"--set {name}={value}: {name} takes a whole number")
         elif name in story.texts:
+            from game.engine import MAX_TEXT_LENGTH
+
+            if len(value) > MAX_TEXT_LENGTH:
+                parser.error(f"--set {name}: a text holds at most {MAX_TEXT_LENGTH:,} "
+                             "characters")
             values[name] = value
         else:
             parser.error(f"--set: unknown variable '{name}'")

@@ -17,12 +17,13 @@ import math
 import re
 from typing import Any
 
+from game.engine import MAX_TEXT_LENGTH
 from game.schema import MAX_YEAR, MIN_YEAR
 
 MAX_VALUE = 10**15  # a variable's value, a history value, a change (expressions.MAX_RESULT)
 MAX_TEXT = 100_000  # characters in one text of a save (a title, a log line, a label)
 MAX_NAME = 200  # characters in an id (a node, a choice, a variable, a flag) or a label
-MAX_TEXT_VALUE = 1_000  # characters in a text variable (engine.MAX_TEXT_LENGTH)
+MAX_TEXT_VALUE = MAX_TEXT_LENGTH  # characters in a text variable
 MAX_ITEMS = 10_000  # entries in one list or table (timeline, history, path, values ...)
 MAX_SUMMARY = 1_000  # characters in the summary the save list shows
 MAX_PROBLEMS = 100  # content problems remembered
