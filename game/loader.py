@@ -83,7 +83,7 @@ def _content_files(folder: Path) -> list[tuple[Path, str | None]]:
     return sorted(found)
 
 
-MAX_SCENE_CHARS = 30_000  # characters in one scene's text (every paragraph, before filling in)
+MAX_SCENE_CHARS = 100_000  # characters in one scene's text (every paragraph, before filling in)
 MAX_SCENE_BLOCKS = 300  # Markdown blocks (paragraphs, list items, headings) in one scene
 MAX_TABLE_ROWS = 200  # rows of Markdown tables in one scene
 

@@ -128,7 +128,9 @@ class PlainSession:
             entry = line.strip()
             if entry in ("q", "quit"):
                 return None
-            if not entry.isdigit() or int(entry) not in numbers:
+            # ASCII digits only, and short: '²' or a 5,000-digit number is a wrong entry
+            if not (entry.isascii() and entry.isdigit() and len(entry) <= 6) \
+                    or int(entry) not in numbers:
                 self.say(f"Please enter a number from 1 to {max(numbers)}.")
                 continue
             view = choices[int(entry) - 1]

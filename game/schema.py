@@ -10,10 +10,10 @@ from game.errors import Problem, SourceRef, suggest
 from game.model import month_index
 from game.yamlsrc import YMap, YSeq, YStr, where_of
 
-ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-INT_RE = re.compile(r"^[+-]?\d+$")
-NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})\Z")
+INT_RE = re.compile(r"^[+-]?\d+\Z")
+NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)\Z")
 MAX_NUMBER = 10**12  # the largest number a content field may hold (as in expressions)
 MIN_YEAR, MAX_YEAR = 1800, 2199  # the years a date in content (or a save) may name
 _TRUE = ("true", "True", "TRUE", "yes", "Yes", "on")

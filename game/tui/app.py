@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -145,6 +146,8 @@ class OctobersApp(App[int]):
             screen.set_class(too_small, "-too-small")
         covered = isinstance(self.screen, TooSmallScreen)
         if too_small and not covered:
+            while isinstance(self.screen, CommandPalette):  # it cannot be used down there,
+                self.pop_screen()  # and Ctrl+P would open a second one (DuplicateIds)
             self.push_screen(TooSmallScreen())
         elif not too_small:
             if covered:
@@ -217,6 +220,8 @@ class OctobersApp(App[int]):
             self.show("ending")
         else:
             self.push_screen(GameScreen())
+        if self.too_small:  # loaded from the palette in a tiny terminal: cover it again
+            self._check_size()
         for note in notes:
             self.notify(f"Note: {note}.", severity="warning", markup=False, timeout=8)
         if autosave:
@@ -315,6 +320,11 @@ class OctobersApp(App[int]):
         """Quit from any screen; the autosave is the progress."""
         self.autosave_if_changed()
         self.exit(0)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the command palette, except while the terminal is too small for it."""
+        if not self.too_small and not isinstance(self.screen, CommandPalette):
+            super().action_command_palette()
 
     def action_help(self) -> None:
         """Show every key."""
