@@ -367,6 +367,10 @@ def play_plain(story: Any, options: Any) -> int:
     from game.saves import SaveStore
 
     store = SaveStore(options.saves_dir)
+    elsewhere = store.claim_session()
+    if elsewhere is not None:
+        print(f"Note: Many Octobers is already open on this saves folder; this game autosaves "
+              f"to '{elsewhere}', so neither overwrites the other's game.")
     if options.load is not None:
         try:
             game, notes = store.load(options.load, story)

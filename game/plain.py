@@ -9,7 +9,7 @@ from game.engine import ChoiceView, Game, TurnResult
 from game.errors import SaveError
 from game.output import printable
 from game.progress import discovered, record_ending
-from game.saves import AUTOSAVE, SaveStore
+from game.saves import SaveStore
 
 RULE = "─" * 60
 
@@ -90,8 +90,10 @@ class PlainSession:
                 saved = self.autosave()
                 self.say()
                 if saved:
-                    self.say(f"Your game is saved in {self.store.path(AUTOSAVE)}. Continue it "
-                             f"with: octobers play --plain --load {AUTOSAVE}")
+                    slot = self.store.autosave_slot
+                    shown = slot if " " not in slot else f"'{slot}'"
+                    self.say(f"Your game is saved in {self.store.path(slot)}. Continue it "
+                             f"with: octobers play --plain --load {shown}")
                 return 0
             result = game.choose(choice)
             self.say()

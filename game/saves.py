@@ -40,6 +40,8 @@ BACKUPS = 3
 MAX_SAVE_BYTES = 5 * 1024 * 1024
 LOCK_NAME = ".octobers.lock"
 LOCK_WAIT = 5.0  # seconds to wait for another game to finish saving
+SESSION_LOCK = ".octobers.session"  # held while a game runs; a second copy autosaves elsewhere
+MAX_SESSIONS = 9
 _SLOT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,47}(\.[1-9])?")
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.[1-9])?")  # Windows
 
@@ -122,6 +124,8 @@ class SaveStore:
     def __init__(self, folder: Path | str | None = None):
         self.folder = Path(folder) if folder is not None else default_saves_dir()
         self.last_kept: str | None = None  # the slot the last autosave kept another run in
+        self.autosave_slot = AUTOSAVE  # 'autosave 2' .. when another copy has the folder
+        self._session_fd: int | None = None
         # (file identity, origin, decisions, finished) of the autosave this store last wrote
         self._own_autosave: tuple[tuple[int, int, int], dict[str, Any],
                                   list[tuple[str, str]], bool] | None = None
@@ -140,6 +144,42 @@ class SaveStore:
             self._write(target, data)
         return target
 
+    def claim_session(self) -> str | None:
+        """Claim the folder for this running game; when other copies of the game already run
+        on it, this one autosaves to 'autosave 2' (3, ...) instead of 'autosave', so two
+        copies never overwrite each other's game. Returns that slot, or None when this copy
+        has the folder's own autosave (or the platform has no locks)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on Windows
+            return None
+        for number in range(1, MAX_SESSIONS + 1):
+            name = SESSION_LOCK if number == 1 else f"{SESSION_LOCK}-{number}"
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                fd = open_regular(self.folder / name, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                return None  # a read-only folder: nothing will be written anyway
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            except OSError:  # no locks on this file system
+                os.close(fd)
+                return None
+            self._session_fd = fd  # held until the process ends (or release_session)
+            self.autosave_slot = AUTOSAVE if number == 1 else f"{AUTOSAVE} {number}"
+            return None if number == 1 else self.autosave_slot
+        return None
+
+    def release_session(self) -> None:
+        """Give the folder back (the lock also goes when the process ends)."""
+        if self._session_fd is not None:
+            os.close(self._session_fd)
+            self._session_fd = None
+            self.autosave_slot = AUTOSAVE
+
     def autosave(self, game: Game) -> Path:
         """Write the autosave, keeping the previous ones as autosave.1 .. autosave.N.
 
@@ -147,16 +187,16 @@ class SaveStore:
         earlier point of it, nor a future abandoned by a rewind), that game is first kept in a
         dated slot (`last_kept` names it), so starting or loading a game never loses one.
         """
-        target = self.path(AUTOSAVE)
-        data = encode(game, AUTOSAVE)
+        target = self.path(self.autosave_slot)
+        data = encode(game, self.autosave_slot)
         self.last_kept = None
         with self._lock():
             self._refuse_newer(target)
             loadable, self.last_kept = self._keep_other_run(target, game)
             temp = self._write_temp(data)
             try:
-                if loadable:  # a damaged autosave never pushes a good backup out
-                    self._rotate(target)
+                if loadable and self.autosave_slot == AUTOSAVE:  # a damaged autosave never
+                    self._rotate(target)  # pushes a good backup out
                 os.replace(temp, target)
             except OSError as exc:
                 _unlink_quietly(temp)
@@ -169,7 +209,7 @@ class SaveStore:
     def unfinished(self) -> str | None:
         """'March 1918 · The Assembly' when the autosave holds an unfinished game, else None."""
         try:
-            data = self.read(AUTOSAVE)
+            data = self.read(self.autosave_slot)
         except SaveError:
             return None
         if data["state"].get("ending") is not None or not data["path"]:

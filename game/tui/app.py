@@ -58,7 +58,7 @@ from game.model import Story
 from game.options import PlayOptions
 from game.output import printable
 from game.progress import discovered, record_ending
-from game.saves import AUTOSAVE, SaveStore, default_saves_dir
+from game.saves import SaveStore, default_saves_dir
 from game.tui.theme import DEFAULT_THEME, THEMES
 
 if TYPE_CHECKING:
@@ -112,9 +112,18 @@ class OctobersApp(App[int]):
     def on_mount(self) -> None:
         """Start on the title screen (or straight into a game with --load)."""
         self.store.clean_temp_files()
+        elsewhere = self.store.claim_session()
+        if elsewhere is not None:
+            self.notify(f"Many Octobers is already open on this saves folder. This window "
+                        f"autosaves to '{elsewhere}', so neither overwrites the other's game.",
+                        title="Open elsewhere", severity="warning", timeout=12)
         if self.options.watch:
             self.watch_content()
         self._check_size()
+
+    def on_unmount(self) -> None:
+        """Give the saves folder back to other copies of the game."""
+        self.store.release_session()
 
     def watch_content(self) -> None:
         """--watch: reload the content when a file is saved (see game/tui/reloader.py)."""
@@ -306,7 +315,7 @@ class OctobersApp(App[int]):
     @property
     def autosave_path(self) -> Path:
         """Where the autosave lives."""
-        return self.store.path(AUTOSAVE)
+        return self.store.path(self.store.autosave_slot)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -413,7 +422,8 @@ def run_app(story: Story, options: PlayOptions) -> int:
     path = save_after_crash(app)
     if path is not None:
         sys.stderr.write(f"octobers: your game is saved in {path}; continue it with "
-                         f"'octobers play --load {AUTOSAVE}' (or Continue on the title "
+                         f"'octobers play --load \"{app.store.autosave_slot}\"' (or Continue "
+                         "on the title "
                          "screen).\n")
     return int(code or 1)
 

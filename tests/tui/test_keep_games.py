@@ -137,3 +137,17 @@ def test_a_finished_or_unbegun_autosave_is_not_kept(tmp_path):
     store.autosave(Game.new(STORY, seed=8))
     assert kept_slots(saves) == []
     assert store.read(AUTOSAVE)["origin"]["seed"] == 8
+
+
+async def test_a_second_window_on_the_folder_is_told_and_autosaves_apart(tmp_path):
+    saves = tmp_path / "saves"
+    first = SaveStore(saves)
+    first.claim_session()  # another copy of the game, running
+    app = build_app(STORY, MINI, saves)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert any("already open on this saves folder" in n for n in notices(app))
+        await press(pilot, "enter", "enter", "1")
+        assert app.autosave_path == saves / "autosave 2.json"
+        assert app.autosave_path.is_file() and not (saves / "autosave.json").exists()
+    first.release_session()

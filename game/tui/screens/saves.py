@@ -59,12 +59,14 @@ def slot_label(slot: str) -> str:
         return "autosave (automatic)"
     if slot.startswith(f"{AUTOSAVE}."):
         return f"autosave, backup {slot.rsplit('.', 1)[1]}"
+    if slot.startswith(f"{AUTOSAVE} "):
+        return f"{slot} (automatic, another window)"
     return slot
 
 
 def is_automatic(slot: str) -> bool:
     """Whether a slot is the autosave or one of its backups (no one saves to those)."""
-    return slot == AUTOSAVE or slot.startswith(f"{AUTOSAVE}.")
+    return slot == AUTOSAVE or slot.startswith((f"{AUTOSAVE}.", f"{AUTOSAVE} "))
 
 
 def suggest_slot(date_label: str, title: str) -> str:
