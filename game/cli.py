@@ -28,7 +28,7 @@ SAVES_HELP = ("save folder (default: $OCTOBERS_SAVES, else the saves/ of a git c
 
 
 def _saves_help() -> str:
-    from game.saves import default_saves_dir, shown_folder
+    from game.folders import default_saves_dir, shown_folder
 
     return SAVES_HELP.format(saves=shown_folder(default_saves_dir())).replace("%", "%%")
 
@@ -48,7 +48,7 @@ def _set_value(text: str) -> tuple[str, str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with every command."""
-    from game.saves import default_saves_dir, shown_folder
+    from game.folders import default_saves_dir, shown_folder
 
     parser = argparse.ArgumentParser(
         prog="octobers", formatter_class=argparse.RawDescriptionHelpFormatter,

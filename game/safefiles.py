@@ -90,7 +90,6 @@ def read_regular(path: Path | str, limit: int, *, truncate: bool = False) -> byt
 def write_atomic(path: Path | str, data: bytes, prefix: str = ".tmp-") -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=prefix, suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:

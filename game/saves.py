@@ -29,6 +29,9 @@ from typing import Any
 from game import savecheck
 from game.engine import Arrival, Branch, Change, Entry, Game, Origin
 from game.errors import SaveError
+from game.folders import checkout_saves_dir as checkout_saves_dir  # re-exported
+from game.folders import default_saves_dir as default_saves_dir
+from game.folders import shown_folder as shown_folder
 from game.model import Story, format_date, iso_date
 from game.safefiles import UnsafeFile, kind_problem, open_regular, read_regular
 
@@ -44,55 +47,6 @@ SESSION_LOCK = ".octobers.session"  # held while a game runs; a second copy auto
 MAX_SESSIONS = 9
 _SLOT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,47}(\.[1-9])?")
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.[1-9])?")  # Windows
-
-
-def default_saves_dir() -> Path:
-    """Where saves live unless `--saves-dir` says otherwise.
-
-    `$OCTOBERS_SAVES` when set; else, when this code runs from a git checkout of the game
-    (`checkout_saves_dir`), the checkout's own `saves/` (for development); else the user's data
-    folder, `$XDG_DATA_HOME/many-octobers/saves` (`~/.local/share/many-octobers/saves`). Never
-    the current directory: a game started inside a stranger's folder must not use its saves.
-    """
-    env = os.environ.get("OCTOBERS_SAVES")
-    if env:
-        return Path(env)
-    checkout = checkout_saves_dir()
-    if checkout is not None:
-        return checkout
-    data = os.environ.get("XDG_DATA_HOME")
-    base = Path(data) if data and Path(data).is_absolute() else Path.home() / ".local" / "share"
-    return base / "many-octobers" / "saves"
-
-
-def checkout_saves_dir(root: Path | None = None) -> Path | None:
-    """The `saves/` of the git checkout this code runs from, or None when installed.
-
-    Detected from where the code is, never from the current directory: the folder above the
-    `game` package must hold `.git`, a pyproject.toml naming `many-octobers`, and
-    `saves/.gitkeep`, as this repository does.
-    """
-    root = root or Path(__file__).resolve().parent.parent
-    try:
-        if not (root / ".git").exists() or not (root / "saves" / ".gitkeep").is_file():
-            return None
-        if 'name = "many-octobers"' not in (root / "pyproject.toml").read_text("utf-8"):
-            return None
-    except (OSError, UnicodeDecodeError):
-        return None
-    return root / "saves"
-
-
-def shown_folder(folder: Path) -> str:
-    """A folder as the player is told it: absolute, with the home folder as `~`."""
-    text = str(folder.absolute())
-    try:
-        home = str(Path.home())
-    except (RuntimeError, KeyError):
-        return text
-    if home not in ("", "/") and (text == home or text.startswith(home + os.sep)):
-        return "~" + text[len(home):]
-    return text
 
 
 def check_slot(slot: str) -> str:
@@ -126,6 +80,7 @@ class SaveStore:
         self.last_kept: str | None = None  # the slot the last autosave kept another run in
         self.autosave_slot = AUTOSAVE  # 'autosave 2' .. when another copy has the folder
         self._session_fd: int | None = None
+        self._wants_session = False
         # (file identity, origin, decisions, finished) of the autosave this store last wrote
         self._own_autosave: tuple[tuple[int, int, int], dict[str, Any],
                                   list[tuple[str, str]], bool] | None = None
@@ -153,10 +108,14 @@ class SaveStore:
             import fcntl
         except ImportError:  # pragma: no cover - not on Windows
             return None
+        if self._session_fd is not None:
+            return None if self.autosave_slot == AUTOSAVE else self.autosave_slot
+        self._wants_session = True
+        if not self.folder.is_dir():
+            return None  # claimed when the first autosave makes the folder
         for number in range(1, MAX_SESSIONS + 1):
             name = SESSION_LOCK if number == 1 else f"{SESSION_LOCK}-{number}"
             try:
-                self.folder.mkdir(parents=True, exist_ok=True)
                 fd = open_regular(self.folder / name, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError:
                 return None  # a read-only folder: nothing will be written anyway
@@ -175,6 +134,7 @@ class SaveStore:
 
     def release_session(self) -> None:
         """Give the folder back (the lock also goes when the process ends)."""
+        self._wants_session = False
         if self._session_fd is not None:
             os.close(self._session_fd)
             self._session_fd = None
@@ -187,6 +147,12 @@ class SaveStore:
         earlier point of it, nor a future abandoned by a rewind), that game is first kept in a
         dated slot (`last_kept` names it), so starting or loading a game never loses one.
         """
+        if self._wants_session and self._session_fd is None:  # the folder is new
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # the write below says why
+            self.claim_session()
         target = self.path(self.autosave_slot)
         data = encode(game, self.autosave_slot)
         self.last_kept = None

@@ -181,7 +181,7 @@ def test_reading_a_save_reads_at_most_the_limit(tmp_path, monkeypatch):
 # ---- the default saves folder ----------------------------------------------------------------
 def test_the_default_saves_folder_is_the_users_data_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("OCTOBERS_SAVES", raising=False)
-    monkeypatch.setattr("game.saves.checkout_saves_dir", lambda root=None: None)
+    monkeypatch.setattr("game.folders.checkout_saves_dir", lambda root=None: None)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "saves").mkdir()  # a stranger's folder with its own saves/

@@ -141,6 +141,7 @@ def test_a_finished_or_unbegun_autosave_is_not_kept(tmp_path):
 
 async def test_a_second_window_on_the_folder_is_told_and_autosaves_apart(tmp_path):
     saves = tmp_path / "saves"
+    saves.mkdir()
     first = SaveStore(saves)
     first.claim_session()  # another copy of the game, running
     app = build_app(STORY, MINI, saves)
