@@ -4,9 +4,9 @@
     python bench/run.py --quick         # fewer repeats, smaller runs (about 1.5 minutes)
     python bench/run.py --only load,turn --json results.json
 
-Sections: startup, tui, load, turn, simulate, peers, saves, memory. Every figure is the median
-of several runs, each in a fresh interpreter (bench/probes.py), so nothing is warm unless the
-row says so. Work files (synthetic campaigns, peer stories, a private content cache and
+Sections: startup, tui, load, turn, simulate, audit, peers, saves, memory. Every figure is the
+median of several runs, each in a fresh interpreter (bench/probes.py), so nothing is warm unless
+the row says so. Work files (synthetic campaigns, peer stories, a private content cache and
 bytecode cache) go to bench/.work/, which git ignores; inkjs is installed by `--setup-ink`
 into .peers/ink/ (also ignored). Benchmarks are not tests: nothing here fails a build.
 """
@@ -34,7 +34,8 @@ PEERS = Path(os.environ.get("OCTOBERS_PEERS", REPO.parent / "shared" / "peers"))
 INKJS = Path(os.environ.get("INKJS", REPO / ".peers" / "ink" / "node_modules" / "inkjs"))
 PROBES = REPO / "bench" / "probes.py"
 SHIPPED = REPO / "content"
-SECTIONS = ("startup", "tui", "load", "turn", "simulate", "peers", "saves", "memory")
+SECTIONS = ("startup", "tui", "load", "turn", "simulate", "audit", "peers", "saves",
+            "memory")
 
 
 # ---- running things ---------------------------------------------------------------------------
@@ -306,6 +307,36 @@ def bench_simulate(table: Table, runs: int, games: int) -> None:
               note=f"{small / 1024:.1f} MB → {large / 1024:.1f} MB")
 
 
+def bench_audit(table: Table, runs: int) -> None:
+    """`octobers audit --jobs 2` on the shipped campaign, the whole command (issue 10)."""
+    # `python -m game` from this checkout (start-up is measured elsewhere), so that a work tree
+    # measures its own code and not an installed copy's
+    argv = [sys.executable, "-m", "game", "audit", "--jobs", "2", "--seed", "7", "--json"]
+    seconds: list[float] = []
+    cpu: list[float] = []
+    data: dict[str, Any] = {}
+    subprocess.run(argv, capture_output=True, env=child_env(), cwd=REPO)  # warm the cache
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                   env=child_env(), cwd=REPO)
+        out = process.stdout.read() if process.stdout else b""
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds.append(time.perf_counter() - started)
+        cpu.append(usage.ru_utime + usage.ru_stime)  # with the workers, which it waited for
+        if os.waitstatus_to_exitcode(status) != 0:
+            table.skip("audit", "audit", "failed")
+            return
+        data = json.loads(out)
+    rows = data["decisions"]
+    fewest = min((row["futures"] for row in rows), default=0)
+    middle = statistics.median(seconds)
+    table.add("audit", f"audit --jobs 2, shipped campaign ({len(rows)} decisions)", middle, "s",
+              "< 20 s", middle < 20 and fewest >= 200, runs=seconds,
+              note=f"CPU {statistics.median(cpu):.1f} s; {data['games']} games; every "
+                   f"decision {fewest}+ play-ons per choice")
+
+
 def bench_peers(table: Table, runs: int, games: int) -> None:
     generator, translator = PEERS / "gen_story.py", PEERS / "to_octobers.py"
     runner = PEERS / "run_ink.js"
@@ -432,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
         ("load", lambda: bench_load(table, runs)),
         ("turn", lambda: bench_turn(table, runs, 2000 if args.quick else 5000)),
         ("simulate", lambda: bench_simulate(table, runs, 1000 if args.quick else 3000)),
+        ("audit", lambda: bench_audit(table, 1 if args.quick else 3)),
         ("peers", lambda: bench_peers(table, runs, 150 if args.quick else 300)),
         ("saves", lambda: bench_saves(table, runs)),
         ("memory", lambda: bench_memory(table, runs)),

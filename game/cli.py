@@ -1,4 +1,4 @@
-"""The `octobers` command: play, check, simulate and export.
+"""The `octobers` command: play, check, simulate, audit and export.
 
 Imports stay lazy so that `octobers --version`, `check` and `simulate` start fast and never
 load Textual; only `play` without `--plain` imports the TUI.
@@ -17,7 +17,8 @@ from typing import Any
 from game import __version__
 
 DESCRIPTION = """\
-Many Octobers: lead the Russian revolutionary state from 1917 to 1991, one decision at a time.
+Many Octobers: be the will of revolutionary Russia's government from 1917 to 1991, one
+decision at a time.
 With no command, opens the game in the terminal (the same as `octobers play`).
 
 Saves live in {saves}
@@ -86,8 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--per", type=int, default=2, metavar="K",
                           help="with --transcripts: games per scenario and policy (default 2)")
 
-    from game.authoring.commands import add_graph_parser, add_new_branch_parser
+    from game.authoring.commands import (
+        add_audit_parser,
+        add_graph_parser,
+        add_new_branch_parser,
+    )
 
+    add_audit_parser(commands, _content_arg)
     add_graph_parser(commands, _content_arg)
     add_new_branch_parser(commands, _content_arg)
 
@@ -156,6 +162,8 @@ def _run(command: str, args: argparse.Namespace, argv: list[str],
             return cmd_check(args)
         if command == "simulate":
             return cmd_simulate(args, parser)
+        if command == "audit":
+            return cmd_audit(args, parser)
         if command in ("graph", "new-branch"):
             return cmd_authoring(command, args, parser)
         if command == "export":
@@ -235,6 +243,16 @@ def cmd_simulate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     from game.authoring.commands import run_simulate
 
     return run_simulate(args, story)
+
+
+def cmd_audit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`octobers audit`: counterfactuals, which decisions and stats move the ending."""
+    story = _load(args.content)
+    if story is None:
+        return 1
+    from game.authoring.audit_report import run_audit
+
+    return run_audit(args, parser, story)
 
 
 def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -21,7 +21,7 @@ def test_version_and_help():
     assert result.returncode == 0 and result.stdout.startswith("octobers ")
     result = octobers("--help")
     assert result.returncode == 0
-    for command in ("play", "check", "simulate"):
+    for command in ("play", "check", "simulate", "audit"):
         assert command in result.stdout
 
 

@@ -1,4 +1,4 @@
-"""The authoring commands of `octobers`: graph, new-branch, and the simulate report.
+"""The authoring commands of `octobers`: graph, new-branch, audit's arguments, simulate's report.
 
 game/cli.py declares the commands and dispatches here, so that the authoring tools keep their
 command-line glue beside them.
@@ -27,6 +27,37 @@ def add_graph_parser(commands: Any, content_arg: Any) -> None:
                        help="only events from this year on")
     graph.add_argument("--to", dest="year_to", type=int, metavar="YEAR",
                        help="only events up to this year")
+
+
+def add_audit_parser(commands: Any, content_arg: Any) -> None:
+    """Declare `octobers audit`."""
+    audit_ = commands.add_parser(
+        "audit", help="which decisions change the ending, and which stats decide it")
+    content_arg(audit_)
+    audit_.add_argument("--seed", type=int, default=0, metavar="S")
+    audit_.add_argument("--scenario", metavar="ID", default="all",
+                        help="scenario every game starts from (default: 'all', in turn)")
+    audit_.add_argument("--policy", choices=("random", "first", "weighted"), default="random",
+                        help="how choices are picked, before and after the one tried")
+    audit_.add_argument("--samples", type=int, default=200, metavar="N",
+                        help="states sampled at each decision (default 200)")
+    audit_.add_argument("--games", type=int, default=0, metavar="N",
+                        help="the most games played to find them (default: 20 per sample)")
+    audit_.add_argument("--at", default="1941-06", metavar="YYYY-MM",
+                        help="the date the variables are read at (default 1941-06)")
+    audit_.add_argument("--var", action="append", default=[], metavar="NAME",
+                        help="also tabulate this variable by quartile (repeatable)")
+    audit_.add_argument("--outcome", metavar="FLAG",
+                        help="a flag set at the end of the game (or an ending id) whose rate "
+                             "is given by quartile")
+    audit_.add_argument("--dead-below", type=float, default=0.1, metavar="TVD",
+                        help="a decision is dead when its interval reaches 0 and stays under "
+                             "this (default 0.1)")
+    audit_.add_argument("--top", type=int, default=10, metavar="N",
+                        help="how many pivotal decisions to list (default 10)")
+    audit_.add_argument("--json", action="store_true", help="print JSON")
+    audit_.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                        help="worker processes (default 1); the result is the same for any N")
 
 
 def add_new_branch_parser(commands: Any, content_arg: Any) -> None:

@@ -8,9 +8,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
 HOW_TO_PLAY = """\
-You lead the revolutionary state from 1917. Each event brings a decision; your choices move
-**stability**, **industry** and **war-readiness** (the bars on the right, with ▲/▼ for the
-last change and a line of their history) and decide what happens next. The game saves itself
+You are the will of whichever government holds power, from 1917 to 1991: not one person, but
+the hand in its ruling councils, whoever sits in the chair (the sidebar's *Leading*). Each
+event brings a decision; your choices move **stability**, **industry** and **war-readiness**
+(the bars on the right, with ▲/▼ for the last change and a line of their history) and decide
+what happens next. The game saves itself
 after every choice: quit whenever you like and pick *Continue* on the title screen.
 """
 

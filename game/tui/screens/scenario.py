@@ -20,6 +20,10 @@ def scenario_prompt(scenario: Scenario) -> Content:
                             *(("\n", (description, "dim")) if description else ()))
 
 
+WHO_YOU_ARE = ("In every scenario you are the will of whichever government holds power: "
+               "the hand in its ruling councils, not one named person.")
+
+
 class ScenarioScreen(Screen[None]):
     """Pick where history turns; Enter starts the highlighted scenario."""
 
@@ -28,6 +32,7 @@ class ScenarioScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="scenario-box"):
             yield Static("Choose where history turns", id="scenario-heading")
+            yield Static(WHO_YOU_ARE, id="scenario-who")
             options: list[Option | None] = []
             for index, scenario in enumerate(self.app.story.scenarios):  # type: ignore[attr-defined]
                 if index:
