@@ -13,15 +13,26 @@ Compiled expressions are functions, which pickle cannot store: their code object
 with `marshal` instead (hence the Python version in the key) and made into functions again
 on load, which costs microseconds where compiling costs tens of them.
 `OCTOBERS_CACHE=0` turns the cache off.
+
+Since an entry holds code, an entry is used only if it carries an HMAC made with the player's
+own key: 32 random bytes in `$XDG_DATA_HOME/many-octobers/cache.key` (or
+`~/.local/share/many-octobers/cache.key`), created with mode 0600 on first use, outside the
+cache folder. An entry planted by someone else (a shared CI cache restored into ~/.cache,
+another user of a shared home folder) cannot carry a valid HMAC and is a miss; a key file that
+is not the player's own regular 0600 file turns the cache off. Entries are read without
+following links, as regular files only, at most `MAX_ENTRY_BYTES`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import marshal
 import os
 import pickle
+import secrets
+import stat
 import sys
 import tempfile
 import types
@@ -33,8 +44,11 @@ from game import __version__
 from game.errors import Problem, SourceRef
 from game.expressions import _SAFE_GLOBALS as SAFE_GLOBALS  # the globals of every expression
 from game.model import Expr, Story
+from game.safefiles import open_regular, read_regular
 
-FORMAT = 1
+FORMAT = 2  # 2: entries carry an HMAC of the player's key
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+KEY_BYTES = 32
 KEEP = 8  # entries kept; older ones are removed when a new one is written
 _MAGIC = b"many-octobers-cache\n"
 # The modules whose code decides what a content folder compiles to.
@@ -53,6 +67,61 @@ def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
     return root / "many-octobers"
+
+
+def key_path() -> Path:
+    """The player's cache key: $XDG_DATA_HOME/many-octobers/cache.key (outside the cache)."""
+    base = os.environ.get("XDG_DATA_HOME", "").strip()
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "share"
+    return root / "many-octobers" / "cache.key"
+
+
+def _own_private_file(fd: int) -> bool:
+    info = os.fstat(fd)
+    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISREG(info.st_mode) and owner_ok and info.st_mode & 0o077 == 0
+
+
+def secret_key() -> bytes | None:
+    """The player's HMAC key, made (mode 0600) on first use; None turns the cache off."""
+    path = key_path()
+    for _ in range(2):
+        try:
+            fd = open_regular(path)
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            except FileExistsError:
+                continue  # another game made it just now: read that one
+            except OSError:
+                return None
+            try:
+                key = secrets.token_bytes(KEY_BYTES)
+                os.write(fd, key)
+                os.fsync(fd)
+            except OSError:
+                return None
+            finally:
+                os.close(fd)
+            return key
+        except OSError:
+            return None
+        try:
+            if not _own_private_file(fd):
+                return None  # someone else's key, or readable by others: no cache
+            key = os.read(fd, KEY_BYTES + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        return key if len(key) == KEY_BYTES else None
+    return None
+
+
+def _seal(key: bytes, payload: bytes | memoryview) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()
 
 
 def content_key(folders: Iterable[str], files: Iterable[tuple[int, str, str, bytes]]) -> str:
@@ -105,16 +174,21 @@ def _entry(key: str, folder: Path | None = None) -> Path:
 def load(key: str, folder: Path | None = None) -> tuple[Story, list[Problem]] | None:
     """The cached story and warnings for a key, or None on a miss (or a bad entry)."""
     path = _entry(key, folder)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+    secret = secret_key()
+    if secret is None:
+        return None
+    try:  # never through a link, never a FIFO or a device, never unbounded
+        data = read_regular(path, MAX_ENTRY_BYTES)
+    except FileNotFoundError:
+        return None
     except OSError:
+        _remove(path)  # a link or a special file planted as an entry goes (the link itself)
         return None
     try:
         start = len(_MAGIC) + 32
-        if not data.startswith(_MAGIC) or \
-                hashlib.sha256(data[start:]).digest() != data[len(_MAGIC):start]:
-            raise ValueError("not a cache entry, or damaged")
+        if not data.startswith(_MAGIC) or not hmac.compare_digest(
+                _seal(secret, data[start:]), data[len(_MAGIC):start]):
+            raise ValueError("not an entry of ours, or damaged")
         try:
             stored_key, story, problems = _Unpickler(io.BytesIO(data[start:])).load()
         finally:
@@ -130,6 +204,9 @@ def load(key: str, folder: Path | None = None) -> tuple[Story, list[Problem]] | 
 def store(key: str, story: Story, problems: list[Problem], folder: Path | None = None) -> bool:
     """Write an entry atomically; False (and nothing written) when the cache cannot be used."""
     target = _entry(key, folder)
+    secret = secret_key()
+    if secret is None:
+        return False
     buffer = io.BytesIO()
     try:
         _Pickler(buffer).dump((key, story, problems))
@@ -141,7 +218,7 @@ def store(key: str, story: Story, problems: list[Problem], folder: Path | None =
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=target.parent)
         with os.fdopen(handle, "wb") as out:
-            out.write(_MAGIC + hashlib.sha256(payload).digest())  # damage is a miss
+            out.write(_MAGIC + _seal(secret, payload))  # damage or forgery is a miss
             out.write(payload)
         os.replace(temp, target)
     except OSError:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,19 @@ from game import __version__
 DESCRIPTION = """\
 Many Octobers: be the will of revolutionary Russia's government from 1917 to 1991, one
 decision at a time.
-With no command, opens the game in the terminal (the same as `octobers play`)."""
+With no command, opens the game in the terminal (the same as `octobers play`).
+
+Saves live in {saves}
+(--saves-dir DIR or $OCTOBERS_SAVES choose another folder)."""
+
+SAVES_HELP = ("save folder (default: $OCTOBERS_SAVES, else the saves/ of a git checkout the "
+              "game runs from, else $XDG_DATA_HOME/many-octobers/saves; here: {saves})")
+
+
+def _saves_help() -> str:
+    from game.folders import default_saves_dir, shown_folder
+
+    return SAVES_HELP.format(saves=shown_folder(default_saves_dir())).replace("%", "%%")
 
 
 def _content_arg(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +49,11 @@ def _set_value(text: str) -> tuple[str, str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with every command."""
-    parser = argparse.ArgumentParser(prog="octobers", description=DESCRIPTION)
+    from game.folders import default_saves_dir, shown_folder
+
+    parser = argparse.ArgumentParser(
+        prog="octobers", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=DESCRIPTION.format(saves=shown_folder(default_saves_dir())))
     parser.add_argument("--version", action="version", version=f"octobers {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -87,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where to write it ('-' for stdout; default: "
                              "SAVES/SLOT-chronicle.md)")
     export.add_argument("--saves-dir", metavar="DIR", type=Path,
-                        help="save folder (default: $OCTOBERS_SAVES or ./saves)")
+                        help=_saves_help())
     _content_arg(export)
     return parser
 
@@ -98,7 +114,7 @@ def _add_play_options(play: argparse.ArgumentParser) -> None:
     play.add_argument("--seed", type=int, metavar="N", help="seed for chance (default: random)")
     play.add_argument("--scenario", metavar="ID", help="starting point (default: the first)")
     play.add_argument("--saves-dir", metavar="DIR", type=Path,
-                      help="save folder (default: $OCTOBERS_SAVES or ./saves)")
+                      help=_saves_help())
     play.add_argument("--load", metavar="SLOT", help="continue a saved game")
     play.add_argument("--start-at", metavar="NODE", help="start at this node (for testing)")
     play.add_argument("--set", metavar="VAR=VALUE", action="append", type=_set_value,
@@ -113,12 +129,32 @@ def _add_play_options(play: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `octobers` command; returns the exit status."""
-    parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
-        argv = ["play", *argv]  # `octobers --content DIR` plays, like `octobers play ...`
-    args = parser.parse_args(argv)
-    command = args.command or "play"
+    with _filtered_output():
+        parser = build_parser()
+        argv = list(sys.argv[1:] if argv is None else argv)
+        if not argv or (argv[0].startswith("-")
+                        and argv[0] not in ("-h", "--help", "--version")):
+            argv = ["play", *argv]  # `octobers --content DIR` plays, like `octobers play ...`
+        args = parser.parse_args(argv)
+        return _run(args.command or "play", args, argv, parser)
+
+
+@contextmanager
+def _filtered_output() -> Iterator[None]:
+    """Everything the commands print goes through the one output filter (game/output.py)."""
+    from game.output import FilteredStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout = FilteredStream(sys.stdout)
+    sys.stderr = FilteredStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(command: str, args: argparse.Namespace, argv: list[str],
+         parser: argparse.ArgumentParser) -> int:
     if args.command is None:
         args = parser.parse_args(["play", *(argv if argv is not None else sys.argv[1:])])
     try:
@@ -223,13 +259,13 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     """`octobers export SLOT [-o FILE]`: a saved game as a Markdown chronicle."""
     from game.chronicle import chronicle
     from game.errors import SaveError
-    from game.saves import SaveStore, check_slot
+    from game.saves import SaveStore, check_slot, default_saves_dir
 
     try:
         check_slot(args.slot)
     except SaveError as exc:
         parser.error(str(exc))
-    store = SaveStore(args.saves_dir or Path(os.environ.get("OCTOBERS_SAVES") or "saves"))
+    store = SaveStore(args.saves_dir or default_saves_dir())
     if not store.exists(args.slot):
         _err(f"there is no save '{args.slot}' in {store.folder}.")
         return 1
@@ -248,8 +284,10 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         sys.stdout.write(text)
         return 0
     target = Path(args.output) if args.output else store.folder / f"{args.slot}-chronicle.md"
-    try:
-        target.write_text(text, encoding="utf-8")
+    from game.safefiles import write_atomic
+
+    try:  # a temporary file renamed over the target: never through a link, never half
+        write_atomic(target, text.encode("utf-8"))
     except OSError as exc:
         _err(f"could not write {target}: {exc.strerror or exc}.")
         return 1
@@ -282,6 +320,11 @@ def _play_options(args: argparse.Namespace, parser: argparse.ArgumentParser,
             except ValueError:
                 parser.error(f"--set {name}={value}: {name} takes a whole number")
         elif name in story.texts:
+            from game.engine import MAX_TEXT_LENGTH
+
+            if len(value) > MAX_TEXT_LENGTH:
+                parser.error(f"--set {name}: a text holds at most {MAX_TEXT_LENGTH:,} "
+                             "characters")
             values[name] = value
         else:
             parser.error(f"--set: unknown variable '{name}'")
@@ -290,9 +333,9 @@ def _play_options(args: argparse.Namespace, parser: argparse.ArgumentParser,
                      f"{', '.join(s.id for s in story.scenarios)})")
     if args.start_at is not None and args.start_at not in story.nodes:
         parser.error(f"--start-at: unknown node '{args.start_at}'")
-    saves_dir = args.saves_dir
-    if saves_dir is None:
-        saves_dir = Path(os.environ.get("OCTOBERS_SAVES") or "saves")
+    from game.saves import default_saves_dir
+
+    saves_dir = args.saves_dir or default_saves_dir()
     return PlayOptions(content_dirs=list(args.content or []), saves_dir=saves_dir,
                        seed=args.seed, scenario=args.scenario, load=args.load,
                        start_at=args.start_at, values=values, flags=list(args.flag),
@@ -342,6 +385,10 @@ def play_plain(story: Any, options: Any) -> int:
     from game.saves import SaveStore
 
     store = SaveStore(options.saves_dir)
+    elsewhere = store.claim_session()
+    if elsewhere is not None:
+        print(f"Note: Many Octobers is already open on this saves folder; this game autosaves "
+              f"to '{elsewhere}', so neither overwrites the other's game.")
     if options.load is not None:
         try:
             game, notes = store.load(options.load, story)

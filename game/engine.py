@@ -35,6 +35,7 @@ from game.schedule import schedule_for
 from game.text import render, render_paragraphs
 
 MAX_TURNS = 1000
+MAX_TEXT_LENGTH = 1000  # characters a text variable may hold while playing (a content error)
 CONTINUE_ID = "_continue"
 # node id -> its choices' views when they never change (or None), per story
 _FIXED_VIEWS: WeakKeyDictionary[Story, dict[str, tuple[ChoiceView, ...] | None]] = \
@@ -620,7 +621,12 @@ class Game:
         if effect.clear:
             self.flags.difference_update(effect.clear)
         for name, template in effect.texts:
-            self.values[name] = self.text(template)
+            text = self.text(template)
+            if len(text) > MAX_TEXT_LENGTH:  # e.g. {echo}{echo} on a loop: it would double
+                self.problems.append(f"{context}: the text '{name}' grew past "
+                                     f"{MAX_TEXT_LENGTH:,} characters; it is cut there")
+                text = text[:MAX_TEXT_LENGTH]
+            self.values[name] = text
         if effect.log is not None and logs is not None:
             logs.append(self.text(effect.log))
         return effect.goto

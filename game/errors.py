@@ -10,7 +10,10 @@ Control flow (the story has ended) is not an error: the engine reports it as sta
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from game.output import printable
 
 
 @dataclass(frozen=True, order=True)
@@ -45,7 +48,7 @@ class Problem:
                 gutter = f"{self.where.line:>5} | "
                 caret = " " * (len(gutter) - 2) + "| " + " " * max(0, self.where.col - 1) + "^"
                 text += f"\n{gutter}{line}\n{caret}"
-        return text
+        return printable(text)  # a file's name and lines can hold escape sequences
 
     def to_json(self) -> dict[str, object]:
         """A plain dict for `--format json`."""
@@ -59,14 +62,16 @@ class Problem:
 
 
 def _source_line(path: str, line: int) -> str | None:
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as handle:
-            for number, text in enumerate(handle, start=1):
-                if number == line:
-                    return text.rstrip("\r\n").replace("\t", " ")
+    from game.safefiles import read_regular
+
+    try:  # the file the problem is in, once more: never through a link, never unbounded
+        raw = read_regular(path, 4 * 1024 * 1024, truncate=True)
     except OSError:
         return None
-    return None
+    lines = re.split(r"\r\n|\r|\n", raw.decode("utf-8-sig", errors="replace"))
+    if not 1 <= line <= len(lines):
+        return None
+    return lines[line - 1].rstrip("\r\n").replace("\t", " ")
 
 
 class GameError(Exception):

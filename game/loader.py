@@ -5,13 +5,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from game import __version__, cache
+from game.engine import MAX_TEXT_LENGTH
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
 from game.model import (
@@ -31,6 +32,7 @@ from game.model import (
     Variable,
 )
 from game.packs import check_requirements, read_manifest
+from game.safefiles import kind_problem, read_regular
 from game.schema import INT_RE, Reader
 from game.text import TemplateError, parse_template
 from game.yamlsrc import MAX_FILE_BYTES, YMap, YSeq, YStr, parse_yaml, read_yaml
@@ -52,6 +54,62 @@ EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto")
 CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
 OUTCOME_KEYS = ("weight", *EFFECT_KEYS)
 PARAGRAPH_KEYS = ("when", "text")
+
+
+NOT_REGULAR = ("refused: {what}; a content folder holds only regular files and never follows "
+               "a link (copy the file in instead)")
+
+
+def _content_files(folder: Path) -> list[tuple[Path, str | None]]:
+    """The .yaml files under a content folder, sorted, each with why it is refused (or None).
+
+    Symbolic links (to files or folders) and anything that is not a regular file are refused,
+    never followed: a pack's `events/env.yaml -> /proc/self/environ` must not be read.
+    """
+    found: list[tuple[Path, str | None]] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        here = Path(root)
+        for name in dirs:
+            if (here / name).is_symlink():
+                found.append((here / name, NOT_REGULAR.format(what="a symbolic link to a "
+                                                                   "folder")))
+        for name in files:
+            if not name.endswith(".yaml"):
+                continue
+            kind = kind_problem(here / name)
+            what = {"is a symbolic link": "a symbolic link",
+                    "is not a regular file": "not a regular file"}.get(kind or "")
+            found.append((here / name, NOT_REGULAR.format(what=what) if what else None))
+    return sorted(found)
+
+
+MAX_SCENE_CHARS = 100_000  # characters in one scene's text (every paragraph, before filling in)
+MAX_SCENE_BLOCKS = 300  # Markdown blocks (paragraphs, list items, headings) in one scene
+MAX_TABLE_ROWS = 200  # rows of Markdown tables in one scene
+
+
+def scene_too_large(sources: Iterable[str]) -> str | None:
+    """Why a scene's text is more than the game renders (a sentence naming the limit), or None.
+
+    The full-screen game lays out every Markdown block and table row of a scene at once: 20,000
+    one-letter paragraphs took over a minute and 1.4 GB. Real scenes are a few hundred words.
+    """
+    chars = blocks = rows = 0
+    for source in sources:
+        chars += len(source)
+        lines = source.split("\n")
+        rows += sum(1 for line in lines if line.lstrip().startswith("|"))
+        blocks += sum(1 for n, line in enumerate(lines) if line.strip() and (
+            n == 0 or not lines[n - 1].strip() or line.lstrip()[:1] in "-*#>"
+            or line.lstrip()[:2].rstrip(".").isdigit()))
+    if chars > MAX_SCENE_CHARS:
+        return f"the text is longer than {MAX_SCENE_CHARS:,} characters; split the scene"
+    if rows > MAX_TABLE_ROWS:
+        return f"the text has more than {MAX_TABLE_ROWS} table rows; shorten the table"
+    if blocks > MAX_SCENE_BLOCKS:
+        return (f"the text has more than {MAX_SCENE_BLOCKS} paragraphs, list items or "
+                "headings; split the scene")
+    return None
 
 
 def default_content_dir() -> Path:
@@ -194,7 +252,12 @@ class _Loader:
                 self.problems.append(Problem(SourceRef(display_path(folder)),
                                              "content folder not found"))
                 continue
-            paths = sorted(p for p in folder.rglob("*.yaml") if p.is_file())
+            paths = []
+            for path, problem in _content_files(folder):
+                if problem is None:
+                    paths.append(path)
+                else:
+                    self.problems.append(Problem(SourceRef(display_path(path)), problem))
             for path in paths:
                 rel = path.relative_to(folder)
                 role = "events"
@@ -207,10 +270,10 @@ class _Loader:
         for file in self.files:
             try:
                 self.hash.update(str(file.path.relative_to(self.dirs[file.layer])).encode())
-                raw = file.path.read_bytes()
+                raw = read_regular(file.path, MAX_FILE_BYTES)
                 self.hash.update(raw)
             except OSError:
-                continue
+                continue  # read_yaml says why
             if len(raw) <= MAX_FILE_BYTES:  # larger ones are refused by read_yaml
                 file.raw = raw
 
@@ -389,6 +452,10 @@ class _Loader:
             return
         r.keys(spec, TEXT_KEYS, what)
         start = r.text(spec, "start", what) or ""
+        if len(start) > MAX_TEXT_LENGTH:
+            r.error(spec["start"], f"{what}: start is longer than {MAX_TEXT_LENGTH:,} "
+                                   "characters, the most a text may hold")
+            start = ""
         label = r.text(spec, "label", what) or key
         shown = r.boolean(spec["shown"], f"{what}: shown") if "shown" in spec else False
         self.text_vars[key] = TextVariable(key, str(label), str(start), bool(shown), where)
@@ -517,6 +584,15 @@ class _Loader:
             return None
 
     def paragraphs(self, r: Reader, value: Any, what: str) -> tuple[Paragraph, ...]:
+        """A scene's text, within the bounds of what the game renders (`scene_too_large`)."""
+        out = self._paragraphs(r, value, what)
+        problem = scene_too_large(p.template.source for p in out)
+        if problem is not None:
+            r.error(value, f"{what}: {problem}")
+            return ()
+        return out
+
+    def _paragraphs(self, r: Reader, value: Any, what: str) -> tuple[Paragraph, ...]:
         if isinstance(value, YStr):
             template = self.template(r, value, what)
             return (Paragraph(template),) if template else ()
@@ -789,7 +865,10 @@ class _Loader:
             texts: list[tuple[str, str]] = []
             for name, value in self.entries(r, spec, "texts", what, self.text_vars,
                                             "text variable"):
-                if isinstance(value, YStr):
+                if isinstance(value, YStr) and len(value) > MAX_TEXT_LENGTH:
+                    r.error(value, f"{what}: texts: '{name}' is longer than "
+                                   f"{MAX_TEXT_LENGTH:,} characters, the most a text may hold")
+                elif isinstance(value, YStr):
                     texts.append((name, str(value)))
                 else:
                     r.error(value, f"{what}: texts: '{name}' must be text")

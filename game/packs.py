@@ -23,8 +23,8 @@ from game.schema import Reader
 from game.yamlsrc import YMap, YStr
 
 REQUIRE_KEYS = ("game", "version", "packs")
-_CLAUSE = re.compile(r"^\s*(>=|<=|==|!=|>|<)?\s*(\d+(?:\.\d+)*)\s*$")
-_PACK_REQ = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(.*)$")
+_CLAUSE = re.compile(r"^\s*(>=|<=|==|!=|>|<)?\s*(\d+(?:\.\d+)*)\s*\Z")
+_PACK_REQ = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(.*)\Z")
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from typing import TextIO
 
 from game.engine import ChoiceView, Game, TurnResult
 from game.errors import SaveError
+from game.output import printable
 from game.progress import discovered, record_ending
-from game.saves import AUTOSAVE, SaveStore
+from game.saves import SaveStore
 from game.union import guide_lines, union_lines
 
 RULE = "─" * 60
@@ -68,16 +69,19 @@ class PlainSession:
 
     def say(self, text: str = "") -> None:
         """Write a line."""
-        self.out.write(text + "\n")
+        self.out.write(printable(text) + "\n")
 
     def autosave(self) -> bool:
         """Autosave; a failure is reported and play goes on."""
         try:
             self.store.autosave(self.game)
-            return True
         except SaveError as exc:
             self.say(f"(Autosave failed: {exc} Play goes on.)")
             return False
+        if self.store.last_kept is not None:
+            self.say(f"(Your unfinished game is kept as the save '{self.store.last_kept}': "
+                     f"octobers play --plain --load '{self.store.last_kept}')")
+        return True
 
     def run(self) -> int:
         """Play until an ending or the end of input; returns the exit status."""
@@ -106,8 +110,10 @@ class PlainSession:
                 saved = self.autosave()
                 self.say()
                 if saved:
-                    self.say(f"Your game is saved in {self.store.path(AUTOSAVE)}. Continue it "
-                             f"with: octobers play --plain --load {AUTOSAVE}")
+                    slot = self.store.autosave_slot
+                    shown = slot if " " not in slot else f"'{slot}'"
+                    self.say(f"Your game is saved in {self.store.path(slot)}. Continue it "
+                             f"with: octobers play --plain --load {shown}")
                 return 0
             result = game.choose(choice)
             self.say()
@@ -153,7 +159,9 @@ class PlainSession:
                     self.say(text)
                 self.say()
                 continue
-            if not entry.isdigit() or int(entry) not in numbers:
+            # ASCII digits only, and short: '²' or a 5,000-digit number is a wrong entry
+            if not (entry.isascii() and entry.isdigit() and len(entry) <= 6) \
+                    or int(entry) not in numbers:
                 self.say(f"Please enter a number from 1 to {max(numbers)}.")
                 continue
             view = choices[int(entry) - 1]

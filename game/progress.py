@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from game.model import Story
+from game.safefiles import read_regular
 
 PROGRESS_FILE = "_progress.json"  # "_" keeps it out of the save list: no slot starts so
 KIND = "many-octobers-progress"
@@ -32,9 +33,7 @@ def read_progress(saves_dir: Path | str) -> dict[str, list[str]]:
     """Game title -> ending ids discovered; {} when the file is absent or unusable."""
     path = progress_path(saves_dir)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("kind") != KIND:

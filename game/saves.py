@@ -26,10 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from game import savecheck
 from game.engine import Arrival, Branch, Change, Entry, Game, Origin
 from game.errors import SaveError
+from game.folders import checkout_saves_dir as checkout_saves_dir  # re-exported
+from game.folders import default_saves_dir as default_saves_dir
+from game.folders import shown_folder as shown_folder
 from game.model import Story, format_date, iso_date
-from game.schema import DATE_RE
+from game.safefiles import UnsafeFile, kind_problem, open_regular, read_regular
 
 SAVE_FORMAT = 1
 OLDEST_FORMAT = 1
@@ -39,13 +43,10 @@ BACKUPS = 3
 MAX_SAVE_BYTES = 5 * 1024 * 1024
 LOCK_NAME = ".octobers.lock"
 LOCK_WAIT = 5.0  # seconds to wait for another game to finish saving
+SESSION_LOCK = ".octobers.session"  # held while a game runs; a second copy autosaves elsewhere
+MAX_SESSIONS = 9
 _SLOT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,47}(\.[1-9])?")
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.[1-9])?")  # Windows
-
-
-def default_saves_dir() -> Path:
-    """`$OCTOBERS_SAVES`, else ./saves."""
-    return Path(os.environ.get("OCTOBERS_SAVES") or "saves")
 
 
 def check_slot(slot: str) -> str:
@@ -76,6 +77,13 @@ class SaveStore:
 
     def __init__(self, folder: Path | str | None = None):
         self.folder = Path(folder) if folder is not None else default_saves_dir()
+        self.last_kept: str | None = None  # the slot the last autosave kept another run in
+        self.autosave_slot = AUTOSAVE  # 'autosave 2' .. when another copy has the folder
+        self._session_fd: int | None = None
+        self._wants_session = False
+        # (file identity, origin, decisions, finished) of the autosave this store last wrote
+        self._own_autosave: tuple[tuple[int, int, int], dict[str, Any],
+                                  list[tuple[str, str]], bool] | None = None
 
     def path(self, slot: str) -> Path:
         """The file of a slot."""
@@ -91,21 +99,117 @@ class SaveStore:
             self._write(target, data)
         return target
 
+    def claim_session(self) -> str | None:
+        """Claim the folder for this running game; when other copies of the game already run
+        on it, this one autosaves to 'autosave 2' (3, ...) instead of 'autosave', so two
+        copies never overwrite each other's game. Returns that slot, or None when this copy
+        has the folder's own autosave (or the platform has no locks)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on Windows
+            return None
+        if self._session_fd is not None:
+            return None if self.autosave_slot == AUTOSAVE else self.autosave_slot
+        self._wants_session = True
+        if not self.folder.is_dir():
+            return None  # claimed when the first autosave makes the folder
+        for number in range(1, MAX_SESSIONS + 1):
+            name = SESSION_LOCK if number == 1 else f"{SESSION_LOCK}-{number}"
+            try:
+                fd = open_regular(self.folder / name, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                return None  # a read-only folder: nothing will be written anyway
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            except OSError:  # no locks on this file system
+                os.close(fd)
+                return None
+            self._session_fd = fd  # held until the process ends (or release_session)
+            self.autosave_slot = AUTOSAVE if number == 1 else f"{AUTOSAVE} {number}"
+            return None if number == 1 else self.autosave_slot
+        return None
+
+    def release_session(self) -> None:
+        """Give the folder back (the lock also goes when the process ends)."""
+        self._wants_session = False
+        if self._session_fd is not None:
+            os.close(self._session_fd)
+            self._session_fd = None
+            self.autosave_slot = AUTOSAVE
+
     def autosave(self, game: Game) -> Path:
-        """Write the autosave, keeping the previous ones as autosave.1 .. autosave.N."""
-        target = self.path(AUTOSAVE)
-        data = encode(game, AUTOSAVE)
+        """Write the autosave, keeping the previous ones as autosave.1 .. autosave.N.
+
+        When the autosave holds an unfinished game that is another run than `game` (not an
+        earlier point of it, nor a future abandoned by a rewind), that game is first kept in a
+        dated slot (`last_kept` names it), so starting or loading a game never loses one.
+        """
+        if self._wants_session and self._session_fd is None:  # the folder is new
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # the write below says why
+            self.claim_session()
+        target = self.path(self.autosave_slot)
+        data = encode(game, self.autosave_slot)
+        self.last_kept = None
         with self._lock():
             self._refuse_newer(target)
+            loadable, self.last_kept = self._keep_other_run(target, game)
             temp = self._write_temp(data)
             try:
-                self._rotate(target)
+                if loadable and self.autosave_slot == AUTOSAVE:  # a damaged autosave never
+                    self._rotate(target)  # pushes a good backup out
                 os.replace(temp, target)
             except OSError as exc:
                 _unlink_quietly(temp)
                 raise SaveError(f"Could not write {target}: {exc.strerror or exc}.") from None
             _fsync_dir(self.folder)
+            self._own_autosave = (_identity(target), _origin_json(game.origin),
+                                  list(game.path), game.over)
         return target
+
+    def unfinished(self) -> str | None:
+        """'March 1918 · The Assembly' when the autosave holds an unfinished game, else None."""
+        try:
+            data = self.read(self.autosave_slot)
+        except SaveError:
+            return None
+        if data["state"].get("ending") is not None or not data["path"]:
+            return None
+        summary = data.get("summary")
+        summary = summary if isinstance(summary, dict) else {}
+        where = " · ".join(str(summary.get(k)) for k in ("date", "title") if summary.get(k))
+        return where or "an unfinished game"
+
+    def _keep_other_run(self, target: Path, game: Game) -> tuple[bool, str | None]:
+        """Whether the autosave loads; and, if it is an unfinished game of another run, the
+        dated slot it is first copied to."""
+        own = self._own_autosave
+        if own is not None and own[0] == _identity(target):  # the file we wrote last
+            if own[3] or not own[2] or same_run(own[1], own[2], game):
+                return True, None
+        try:
+            data = read_file(target)
+        except SaveError:
+            return False, None  # nothing there, or nothing loadable: not worth a backup
+        if data["state"].get("ending") is not None or not data["path"]:
+            return True, None  # a finished game (its ending is recorded) or one not begun
+        saved = [(str(a), str(b)) for a, b in data["path"]]
+        if same_run(data["origin"], saved, game):
+            return True, None
+        stamp = time.strftime("%Y-%m-%d %H-%M", time.localtime())
+        slot, number = f"unfinished {stamp}", 1
+        while self.path(slot).exists():
+            number += 1
+            slot = f"unfinished {stamp} {number}"
+        data["slot"] = slot
+        self._write(self.path(slot), (json.dumps(data, ensure_ascii=False,
+                                                 separators=(",", ":")) + "\n").encode())
+        return True, slot
 
     def _rotate(self, target: Path) -> None:
         """autosave.N-1 -> autosave.N ..., then a copy of the autosave as autosave.1."""
@@ -119,7 +223,10 @@ class SaveStore:
         link = self.folder / f".tmp-{os.getpid()}-link.json"
         try:
             _unlink_quietly(link)
-            os.link(target, link)  # the autosave stays in place until the new one replaces it
+            if kind_problem(target) is not None:
+                raise FileNotFoundError  # a planted link or device is not rotated into a backup
+            # the autosave stays in place until the new one replaces it
+            os.link(target, link, follow_symlinks=False)
             os.replace(link, first)
         except FileNotFoundError:
             pass  # no autosave yet
@@ -140,8 +247,9 @@ class SaveStore:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError:  # a read-only or missing folder: the write itself will say why
+            fd = open_regular(self.folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:  # a read-only folder, or a link planted as the lock file: the
+            # write itself says why or is atomic anyway; nothing is created through a link
             yield
             return
         try:
@@ -163,8 +271,7 @@ class SaveStore:
 
     def _refuse_newer(self, target: Path) -> None:
         try:
-            with open(target, "rb") as handle:
-                head = handle.read(4096)
+            head = read_regular(target, 4096, truncate=True)
         except OSError:
             return
         match = re.search(rb'"format"\s*:\s*(\d+)', head)
@@ -241,15 +348,15 @@ class SaveStore:
             raise SaveError(f"{path} is damaged ({exc}).") from None
 
     def exists(self, slot: str) -> bool:
-        """Whether a slot has a file."""
-        return self.path(slot).is_file()
+        """Whether a slot has a file (a link or a device there counts, to be refused on load)."""
+        return os.path.lexists(self.path(slot))
 
     def backups(self, slot: str) -> list[str]:
         """The backup slots of a slot that exist, newest first."""
         if slot != AUTOSAVE:
             return []
         return [f"{AUTOSAVE}.{i}" for i in range(1, BACKUPS + 1)
-                if (self.folder / f"{AUTOSAVE}.{i}.json").is_file()]
+                if os.path.lexists(self.folder / f"{AUTOSAVE}.{i}.json")]
 
     def usable_backup(self, slot: str) -> str | None:
         """The newest backup of a slot that reads as a save, or None."""
@@ -273,7 +380,7 @@ class SaveStore:
             if path.name.startswith(".") or not _SLOT_RE.fullmatch(slot):
                 continue
             try:
-                mtime = path.stat().st_mtime
+                mtime = path.lstat().st_mtime
             except OSError:
                 continue
             try:
@@ -295,6 +402,32 @@ class SaveStore:
                                   ending if isinstance(ending, str) else None))
         infos.sort(key=lambda info: info.saved_at, reverse=True)
         return infos
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _origin_json(origin: Origin) -> dict[str, Any]:
+    return {"scenario": origin.scenario, "seed": origin.seed, "start_at": origin.start_at,
+            "values": dict(origin.values), "flags": list(origin.flags)}
+
+
+def same_run(origin: Any, path: list[tuple[str, str]], game: Game) -> bool:
+    """Whether a game saved with `origin` and `path` is an earlier point of `game`, or a
+    future it abandoned (a rewind or a return to a branch keeps the future it leaves as a
+    branch): the origins match and the saved decisions lead up to the game's, or a branch's.
+    """
+    mine = json.loads(json.dumps(_origin_json(game.origin)))
+    if not isinstance(origin, dict) or {**origin, "values": origin.get("values", {}),
+                                        "flags": origin.get("flags", [])} != mine:
+        return False
+    paths = [game.path, *(branch.path for branch in game.branches)]
+    return any(list(other[:len(path)]) == path for other in paths)
 
 
 def _unlink_quietly(path: Path) -> None:
@@ -331,16 +464,10 @@ def encode(game: Game, slot: str) -> bytes:
         "slot": slot,
         "summary": {
             "date": date_label,
-            "title": title,
+            "title": title if len(title) <= 200 else title[:199] + "…",
             "stats": {v.label: int(game.values[v.id]) for v in story.shown_variables},
         },
-        "origin": {
-            "scenario": game.origin.scenario,
-            "seed": game.origin.seed,
-            "start_at": game.origin.start_at,
-            "values": dict(game.origin.values),
-            "flags": list(game.origin.flags),
-        },
+        "origin": _origin_json(game.origin),
         "state": {
             "date": iso_date(game.date),
             "node": game.node_id,
@@ -363,8 +490,17 @@ def encode(game: Game, slot: str) -> bytes:
         "history": [[iso_date(date), values] for date, values in game.history],
         "problems": game.problems[-20:],
     }
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-            + "\n").encode("utf-8")
+    try:  # never write a save the reader would refuse
+        savecheck.check(data)
+    except savecheck.SaveInvalid as exc:
+        raise SaveError(f"This game cannot be saved: it is beyond what a save may hold "
+                        f"({exc}).") from None
+    out = (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+           + "\n").encode("utf-8")
+    if len(out) > MAX_SAVE_BYTES:
+        raise SaveError("This game cannot be saved: it is larger than a save may be "
+                        f"({MAX_SAVE_BYTES // (1024 * 1024)} MiB).")
+    return out
 
 
 def _entry_json(entry: Entry) -> dict[str, Any]:
@@ -392,12 +528,13 @@ def _arrival_json(arrival: Arrival) -> dict[str, Any]:
 def read_file(path: Path) -> dict[str, Any]:
     """Read and structurally check a save file; raises SaveError with one sentence."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SAVE_BYTES:
+        raw = read_regular(path, MAX_SAVE_BYTES + 1, truncate=True)  # never a link or a FIFO
+        if len(raw) > MAX_SAVE_BYTES:
             raise SaveError(f"{path} is too large to be a save.")
-        raw = path.read_bytes()
     except FileNotFoundError:
         raise SaveError(f"There is no save at {path}.") from None
+    except UnsafeFile as exc:
+        raise SaveError(f"{path} is not a usable save ({exc.strerror}).") from None
     except OSError as exc:
         raise SaveError(f"{path} cannot be read: {exc.strerror or exc}.") from None
     if not raw.strip():
@@ -420,7 +557,8 @@ def read_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("kind") != KIND:
         raise SaveError(f"{path} is not a Many Octobers save.")
     if _has_control_characters(data):  # e.g. terminal escape sequences aimed at the player
-        raise SaveError(f"{path} is not a usable save (it holds control characters).")
+        raise SaveError(f"{path} is not a usable save (it holds control characters or "
+                        "broken characters).")
     version = data.get("format")
     if not isinstance(version, int) or isinstance(version, bool):
         raise SaveError(f"{path} has no valid format version.")
@@ -430,8 +568,8 @@ def read_file(path: Path) -> dict[str, Any]:
     if version < OLDEST_FORMAT:
         raise SaveError(f"{path} uses save format {version}, too old to load.")
     try:
-        _check_shape(data)
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        savecheck.check(data)
+    except savecheck.SaveInvalid as exc:
         raise SaveError(f"{path} is damaged ({exc}).") from None
     return data
 
@@ -440,7 +578,7 @@ class _Refused(ValueError):
     """Valid JSON that a save never holds."""
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = savecheck.BAD_CHAR
 
 
 def _has_control_characters(data: Any) -> bool:
@@ -467,7 +605,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _Refused(f"it has a duplicate key '{key}'")
+            shown = key if len(key) <= 60 else key[:57] + "..."
+            raise _Refused(f"it has a duplicate key '{shown}'")
         out[key] = value
     return out
 
@@ -480,76 +619,12 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_shape(data: dict[str, Any]) -> None:
-    def need(cond: bool, what: str) -> None:
-        if not cond:
-            raise ValueError(what)
-
-    origin, state = data["origin"], data["state"]
-    need(isinstance(origin, dict) and isinstance(state, dict), "origin or state is not an object")
-    need(isinstance(origin["scenario"], str), "bad scenario")
-    need(_is_int(origin["seed"]), "bad seed")
-    need(origin.get("start_at") is None or isinstance(origin["start_at"], str), "bad start")
-    need(isinstance(origin.get("values", {}), dict), "bad start values")
-    need(isinstance(origin.get("flags", []), list), "bad start flags")
-    need(_is_date(state["date"]), "bad date")
-    need(state["node"] is None or isinstance(state["node"], str), "bad node")
-    need(state["ending"] is None or isinstance(state["ending"], str), "bad ending")
-    need(_is_int(state["turn"]) and state["turn"] >= 0, "bad turn")
-    need(_is_int(state["rng"]) and 0 <= state["rng"] < 2**64, "bad random state")
-    need(isinstance(state["values"], dict), "bad values")
-    for key, value in state["values"].items():
-        need(isinstance(key, str) and (_is_int(value) or isinstance(value, str)),
-             f"bad value for {key}")
-        if isinstance(value, float):
-            need(math.isfinite(value), "bad number")
-    for name in ("flags", "seen"):
-        need(isinstance(state[name], list) and all(isinstance(x, str) for x in state[name]),
-             f"bad {name}")
-    need(isinstance(state["chosen"], list) and all(_pair(x) for x in state["chosen"]),
-         "bad chosen")
-    need(isinstance(data["path"], list) and all(_pair(x) for x in data["path"]), "bad path")
-    need(isinstance(data.get("timeline", []), list), "bad timeline")
-    need(isinstance(data.get("history", []), list), "bad history")
-    need(isinstance(data.get("branches", []), list), "bad branches")
-    for branch in data.get("branches", []):
-        need(isinstance(branch, dict) and _is_int(branch.get("at"))
-             and isinstance(branch.get("path"), list)
-             and all(_pair(x) for x in branch["path"])
-             and _is_date(branch.get("date", state["date"])), "bad branch")
-    for entry in data.get("timeline", []):
-        need(isinstance(entry, dict) and _is_int(entry.get("turn", 0))
-             and _is_date(entry.get("date", "0001-01"))
-             and (entry.get("outcome") is None or _is_int(entry["outcome"]))
-             and isinstance(entry.get("changes") or {}, dict), "bad timeline entry")
-        for change in (entry.get("changes") or {}).values():
-            need(isinstance(change, list) and len(change) == 4 and isinstance(change[0], str)
-                 and _is_int(change[1]) and _is_int(change[2])
-                 and isinstance(change[3], bool), "bad change in the timeline")
-    for item in data.get("history", []):
-        need(isinstance(item, list) and len(item) == 2 and _is_date(item[0])
-             and isinstance(item[1], dict)
-             and all(_is_int(v) for v in item[1].values()), "bad history")
-    problems = data.get("problems", [])
-    need(isinstance(problems, list), "bad problems")
-
-
-def _is_date(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    match = DATE_RE.match(value)
-    return match is not None and 1 <= int(match.group(2)) <= 12
-
-
 def _pair(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(isinstance(x, str) for x in value)
 
 
 def _date(text: str) -> int:
-    match = DATE_RE.match(text)
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"bad date {text!r}")
-    return int(match.group(1)) * 12 + int(match.group(2)) - 1
+    return savecheck.date(text, "a date")
 
 
 def decode(data: dict[str, Any], story: Story, name: str) -> tuple[Game, list[str]]:

@@ -1,10 +1,14 @@
-"""The timeline scheduler: which event comes next, found through an index by month.
+"""The timeline scheduler: which event comes next, found through an index of the calendar.
 
-Each month knows the events whose window covers it (`covers`) and the events worth looking at
-when the calendar reaches it from an earlier month (`arrivals`: those that start then, and
-windowed events whose condition reads the date). A step looks at the current month's events and
-then walks forward through the months that have arrivals, so its cost follows the events near
-the current date, never the size of the whole content.
+The calendar is cut into spans at every month where an event's window opens or closes; each
+span knows the events whose window covers it (`covers`) and, of those, the ones whose condition
+reads the date (`watching`: they may come true in any month of their window). `starts` lists
+the events that open in each month. A step looks at the current month's events, then walks
+forward: month by month while some event is watching the date, else straight to the next month
+where an event opens. So building the index costs the number of events (times the events that
+overlap), never the length of their windows: a window of a thousand years is one span, not
+twelve thousand months; and a step's cost follows the events near the current date, never the
+size of the whole content.
 """
 
 from __future__ import annotations
@@ -19,37 +23,66 @@ _CACHE: WeakKeyDictionary[Story, Schedule] = WeakKeyDictionary()
 
 
 class Schedule:
-    """The month index of one story's events."""
+    """The calendar index of one story's events."""
 
     def __init__(self, story: Story):
-        covers: dict[int, list[Node]] = {}
-        arrivals: dict[int, list[Node]] = {}
-        for node in story.nodes.values():
-            for month in range(node.date, node.until + 1):
-                covers.setdefault(month, []).append(node)
-            arrivals.setdefault(node.date, []).append(node)
-            if node.when is not None and node.when.uses_date:
-                for month in range(node.date + 1, node.until + 1):
-                    arrivals.setdefault(month, []).append(node)
-
         def rank(node: Node) -> tuple[int, int]:
             return (-node.priority, node.order)
 
-        self.covers = {m: sorted(v, key=rank) for m, v in covers.items()}
-        self.arrivals = {m: sorted(v, key=rank) for m, v in arrivals.items()}
-        self.months = sorted(self.arrivals)
+        nodes = sorted(story.nodes.values(), key=rank)
+        cuts = sorted({n.date for n in nodes} | {n.until + 1 for n in nodes})
+        self.cuts = cuts  # span i covers the months cuts[i] .. cuts[i + 1] - 1
+        self.covers: list[list[Node]] = [[] for _ in cuts]
+        self.watching: list[list[Node]] = [[] for _ in cuts]
+        starts: dict[int, list[Node]] = {}
+        for node in nodes:
+            starts.setdefault(node.date, []).append(node)
+            watches = node.when is not None and node.when.uses_date
+            for span in range(bisect.bisect_left(cuts, node.date),
+                              bisect.bisect_left(cuts, node.until + 1)):
+                self.covers[span].append(node)
+                if watches:
+                    self.watching[span].append(node)
+        self.starts = starts
+        self.months = sorted(starts)
+
+    def _span(self, month: int) -> int:
+        """The span a month falls in (-1 before the first)."""
+        return bisect.bisect_right(self.cuts, month) - 1
+
+    def covering(self, month: int) -> list[Node]:
+        """The events whose window covers a month, best rank first."""
+        span = self._span(month)
+        return self.covers[span] if span >= 0 else []
 
     def next(self, date: int, seen: set[str], holds: Callable[[Expr, int], bool]
              ) -> tuple[Node, int] | None:
         """The next event and the month it happens, or None when the story has run out."""
-        found = self._pick(self.covers.get(date, ()), date, seen, holds)
+        found = self._pick(self.covering(date), date, seen, holds)
         if found is not None:
             return found, date
-        for month in self.months[bisect.bisect_right(self.months, date):]:
-            found = self._pick(self.arrivals[month], month, seen, holds)
+        month = date + 1
+        while True:
+            span = self._span(month)
+            watching = self.watching[span] if span >= 0 else []
+            if watching and any(n.id not in seen for n in watching):
+                arrivals = [n for n in self.covering(month)
+                            if n.date == month or n in watching]
+                found = self._pick(arrivals, month, seen, holds)
+                if found is not None:
+                    return found, month
+                month += 1
+                continue
+            found = self._pick(self.starts.get(month, ()), month, seen, holds)
             if found is not None:
                 return found, month
-        return None
+            following = [self.months[i] for i in (bisect.bisect_right(self.months, month),)
+                         if i < len(self.months)]
+            if span + 1 < len(self.cuts):  # a watcher may begin at the next span
+                following.append(self.cuts[span + 1])
+            if not following:
+                return None
+            month = min(following)
 
     @staticmethod
     def _pick(nodes: list[Node] | tuple[()], month: int, seen: set[str],

@@ -10,11 +10,12 @@ from game.errors import Problem, SourceRef, suggest
 from game.model import month_index
 from game.yamlsrc import YMap, YSeq, YStr, where_of
 
-ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-INT_RE = re.compile(r"^[+-]?\d+$")
-NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})\Z")
+INT_RE = re.compile(r"^[+-]?\d+\Z")
+NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)\Z")
 MAX_NUMBER = 10**12  # the largest number a content field may hold (as in expressions)
+MIN_YEAR, MAX_YEAR = 1800, 2199  # the years a date in content (or a save) may name
 _TRUE = ("true", "True", "TRUE", "yes", "Yes", "on")
 _FALSE = ("false", "False", "FALSE", "no", "No", "off")
 
@@ -131,8 +132,12 @@ class Reader:
     def date(self, value: Any, what: str) -> int | None:
         """A month, written YYYY-MM."""
         if isinstance(value, YStr):
-            match = DATE_RE.match(value.strip())
+            match = DATE_RE.fullmatch(value.strip())
             if match and 1 <= int(match.group(2)) <= 12:
+                if not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:
+                    self.error(value, f"{what} must be a month from {MIN_YEAR}-01 to "
+                                      f"{MAX_YEAR}-12")
+                    return None
                 return month_index(int(match.group(1)), int(match.group(2)))
         self.error(value, f"{what} must be a month written YYYY-MM, like 1917-10")
         return None

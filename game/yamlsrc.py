@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from game.errors import Problem, SourceRef
+from game.safefiles import read_regular
 
 try:  # the C parser is several times faster; fall back quietly when PyYAML lacks it
     _Loader: Any = yaml.CSafeLoader
@@ -142,11 +143,10 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Any, list[Problem
     """Read one content file; returns (value or None, problems)."""
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        raw = read_regular(path, MAX_FILE_BYTES + 1, truncate=True)  # never a link or a FIFO
+        if len(raw) > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // (1024 * 1024)
             return None, [Problem(SourceRef(name), f"file is larger than {limit} MiB; split it")]
-        raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(SourceRef(name), f"cannot read file: {exc.strerror or exc}")]
     return parse_yaml(raw, name)

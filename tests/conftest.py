@@ -39,16 +39,23 @@ FIRST_NODE = """\
 """
 
 
+PRIVATE_FOLDERS = ("XDG_CACHE_HOME", "XDG_DATA_HOME", "OCTOBERS_SAVES")
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _private_content_cache(tmp_path_factory):
-    """Keep the compiled-content cache of the test run out of the user's own cache folder."""
-    saved = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+def _private_folders(tmp_path_factory):
+    """Keep the test run out of the user's own folders and the checkout's saves/: the content
+    cache, the data folder and the default saves folder are temporary (subprocesses inherit
+    them). A test of the defaults themselves sets or removes these with monkeypatch."""
+    saved = {name: os.environ.get(name) for name in PRIVATE_FOLDERS}
+    for name in PRIVATE_FOLDERS:
+        os.environ[name] = str(tmp_path_factory.mktemp(name.lower()))
     yield
-    if saved is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = saved
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import itertools
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -131,14 +132,14 @@ def atom_ref(expr: Expr, atom: Atom) -> SourceRef:
 
 
 def _source_line(path: str, line: int) -> str | None:
+    from game.safefiles import read_regular
+
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for number, text in enumerate(handle, start=1):
-                if number == line:
-                    return text
+        lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", read_regular(
+            path, 4 * 1024 * 1024, truncate=True).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return None
-    return None
+    return lines[line - 1] if 1 <= line <= len(lines) else None
 
 
 # ---- what names may be -------------------------------------------------------------------
@@ -178,19 +179,45 @@ class Domain:
 
 
 # ---- can it hold? -------------------------------------------------------------------------
+PACK_LIMIT = 1_000_000  # candidate states tried in one `check` of a whole pack
+_MATH_ERRORS = (OverflowError, ValueError, ZeroDivisionError, RecursionError, MemoryError)
+_budget = [PACK_LIMIT]
+
+
+def reset_budget(limit: int | None = None) -> None:
+    """Start a new pack's analysis with a fresh budget of candidate states."""
+    _budget[0] = PACK_LIMIT if limit is None else limit
+
+
+def budget_left() -> int:
+    """Candidate states the pack's analysis may still try (0: it stopped early)."""
+    return _budget[0]
+
+
 def can_hold(expr: Expr, domain: Domain, want: bool = True) -> bool:
-    """False only if no state in the domain gives the expression the truth value `want`."""
-    found, exact = _search([(expr, want)], domain)
-    if found is not None:
+    """False only if no state in the domain gives the expression the truth value `want`.
+
+    Bounded work: at most SEARCH_LIMIT states per call and PACK_LIMIT per pack; past either,
+    or when a constant folds to infinity, the answer is the safe one (True: no warning).
+    """
+    try:
+        found, exact = _search([(expr, want)], domain)
+        if found is not None:
+            return True
+        if exact:
+            return False
+        return _Abstract(domain).possible(parse(expr.source), want)
+    except _MATH_ERRORS:
         return True
-    if exact:
-        return False
-    return _Abstract(domain).possible(parse(expr.source), want)
 
 
 def witness(goals: list[tuple[Expr, bool]], domain: Domain) -> dict[str, Any] | None:
-    """A concrete state (atom label -> value) meeting every (expression, truth) goal, or None."""
-    found, _ = _search(goals, domain)
+    """A concrete state (atom label -> value) meeting every (expression, truth) goal, or None
+    (also when the work bounds of `can_hold` are reached)."""
+    try:
+        found, _ = _search(goals, domain)
+    except _MATH_ERRORS:
+        return None
     return found
 
 
@@ -237,12 +264,14 @@ def _search(goals: list[tuple[Expr, bool]], domain: Domain
     size = 1
     for _, values in axes:
         size *= len(values)
-    if size > SEARCH_LIMIT:
+    limit = min(SEARCH_LIMIT, _budget[0])
+    if size > limit:
         exact = False
     combos: Iterator[tuple[Any, ...]] = itertools.product(*(values for _, values in axes))
     for count, combo in enumerate(combos):
-        if count >= SEARCH_LIMIT:
+        if count >= limit:
             break
+        _budget[0] -= 1
         values_: dict[str, Any] = {}
         flags: set[str] = set()
         seen: set[str] = set()

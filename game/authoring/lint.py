@@ -37,8 +37,21 @@ _MAX_ROUNDS = 60
 
 
 def lint(story: Story) -> list[Problem]:
-    """Every warning for a loaded story, sorted by place."""
+    """Every warning for a loaded story, sorted by place.
+
+    The analysis of conditions has a budget per pack (analysis.PACK_LIMIT states); a pack that
+    spends it gets one warning saying that some warnings may be missing.
+    """
+    from game.authoring import analysis
+
+    analysis.reset_budget()
     problems = _Linter(story).run()
+    if analysis.budget_left() <= 0:
+        where = SourceRef(story.files[0] if story.files else "content")
+        problems.append(Problem(where, f"the conditions took more than "
+                                       f"{analysis.PACK_LIMIT:,} trial states to analyse; "
+                                       "the analysis stopped there, so some warnings may be "
+                                       "missing", "warning"))
     return sorted(problems, key=lambda p: (p.where.path, p.where.line, p.where.col, p.message))
 
 

@@ -17,7 +17,7 @@ from string import Template
 from game import __version__
 from game.model import Story, iso_date
 
-NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 
 
 class ScaffoldError(Exception):

@@ -48,15 +48,18 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from game.engine import Game, TurnResult
 from game.errors import SaveError
 from game.model import Story
 from game.options import PlayOptions
+from game.output import printable
 from game.progress import discovered, record_ending
-from game.saves import AUTOSAVE, SaveStore, default_saves_dir
+from game.saves import SaveStore, default_saves_dir
 from game.tui.theme import DEFAULT_THEME, THEMES
 
 if TYPE_CHECKING:
@@ -111,9 +114,18 @@ class OctobersApp(App[int]):
     def on_mount(self) -> None:
         """Start on the title screen (or straight into a game with --load)."""
         self.store.clean_temp_files()
+        elsewhere = self.store.claim_session()
+        if elsewhere is not None:
+            self.notify(f"Many Octobers is already open on this saves folder. This window "
+                        f"autosaves to '{elsewhere}', so neither overwrites the other's game.",
+                        title="Open elsewhere", severity="warning", timeout=12)
         if self.options.watch:
             self.watch_content()
         self._check_size()
+
+    def on_unmount(self) -> None:
+        """Give the saves folder back to other copies of the game."""
+        self.store.release_session()
 
     def watch_content(self) -> None:
         """--watch: reload the content when a file is saved (see game/tui/reloader.py)."""
@@ -145,6 +157,8 @@ class OctobersApp(App[int]):
             screen.set_class(too_small, "-too-small")
         covered = isinstance(self.screen, TooSmallScreen)
         if too_small and not covered:
+            while isinstance(self.screen, CommandPalette):  # it cannot be used down there,
+                self.pop_screen()  # and Ctrl+P would open a second one (DuplicateIds)
             self.push_screen(TooSmallScreen())
         elif not too_small:
             if covered:
@@ -223,6 +237,8 @@ class OctobersApp(App[int]):
             self.show("ending")
         else:
             self.push_screen(GameScreen())
+        if self.too_small:  # loaded from the palette in a tiny terminal: cover it again
+            self._check_size()
         for note in notes:
             self.notify(f"Note: {note}.", severity="warning", markup=False, timeout=8)
         if autosave:
@@ -289,6 +305,9 @@ class OctobersApp(App[int]):
                         severity="error", markup=False, timeout=8)
             return None
         self._saved = (id(game), game.turn)
+        if self.store.last_kept is not None:
+            self.notify(f"Your unfinished game is kept as the save '{self.store.last_kept}' "
+                        "(Load picks it up).", title="Game kept", markup=False, timeout=10)
         return path
 
     def autosave_if_changed(self) -> Path | None:
@@ -306,13 +325,25 @@ class OctobersApp(App[int]):
     @property
     def autosave_path(self) -> Path:
         """Where the autosave lives."""
-        return self.store.path(AUTOSAVE)
+        return self.store.path(self.store.autosave_slot)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notice is plain text through the one output filter: a path, a save's key or
+        a content line in it can neither drive the terminal nor be read as markup."""
+        super().notify(printable(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     # ---- actions -------------------------------------------------------------------------
     async def action_quit(self) -> None:
         """Quit from any screen; the autosave is the progress."""
         self.autosave_if_changed()
         self.exit(0)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the command palette, except while the terminal is too small for it."""
+        if not self.too_small and not isinstance(self.screen, CommandPalette):
+            super().action_command_palette()
 
     def action_help(self) -> None:
         """Show every key."""
@@ -322,7 +353,28 @@ class OctobersApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_new_game(self) -> None:
-        """Pick a scenario and start a new game (at once when --scenario was given)."""
+        """Pick a scenario and start a new game (at once when --scenario was given).
+
+        When an unfinished game exists, ask first; the old game is then kept in a dated slot
+        by the first autosave of the new one (see SaveStore.autosave).
+        """
+        from game.tui.screens.confirm import ConfirmScreen
+
+        self.autosave_if_changed()
+        where = self.store.unfinished()
+        if where is None:
+            self._pick_scenario()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._pick_scenario()
+
+        self.push_screen(ConfirmScreen(
+            f"You have an unfinished game ({where}). Start a new one? The unfinished game "
+            "is kept as a save you can load.", yes="New game", no="Back"), answered)
+
+    def _pick_scenario(self) -> None:
         from game.tui.screens.scenario import ScenarioScreen
 
         if self.options.scenario is not None:
@@ -383,7 +435,8 @@ def run_app(story: Story, options: PlayOptions) -> int:
     path = save_after_crash(app)
     if path is not None:
         sys.stderr.write(f"octobers: your game is saved in {path}; continue it with "
-                         f"'octobers play --load {AUTOSAVE}' (or Continue on the title "
+                         f"'octobers play --load \"{app.store.autosave_slot}\"' (or Continue "
+                         "on the title "
                          "screen).\n")
     return int(code or 1)
 

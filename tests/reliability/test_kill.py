@@ -69,8 +69,13 @@ def test_sigkill_while_autosaving_always_leaves_a_loadable_autosave(tmp_path):
         assert game.over or game.scene().choices
         for backup in store.backups(AUTOSAVE):
             store.load(backup, story)
+        # A new game started over the unfinished one a kill left keeps that one in a dated
+        # slot (issue 14); every such slot loads too.
+        kept = {p.name for p in saves.glob("unfinished *.json")}
+        for name in kept:
+            store.load(name[:-len(".json")], story)
         # What a kill leaves behind is only temporary files, which start-up cleans.
-        leftovers = {p.name for p in saves.iterdir()} - {
+        leftovers = {p.name for p in saves.iterdir()} - kept - {
             f"{AUTOSAVE}.json", *(f"{b}.json" for b in store.backups(AUTOSAVE)),
             ".octobers.lock"}
         assert all(name.startswith(".tmp-") for name in leftovers), leftovers

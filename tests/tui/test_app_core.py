@@ -253,7 +253,7 @@ async def test_escape_goes_back_to_the_title_and_continue_resumes(mini_story, tm
         await pilot.pause()
         assert not isinstance(app.screen, GameScreen)
         assert menu_ids(app) == ["new", "continue", "load", "help", "quit"]
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # Continue is the default
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)
         assert app.game.path == [("petrograd", "soviet")]
@@ -272,7 +272,7 @@ async def test_continue_resumes_the_autosave(mini_story, tmp_path):
         await pilot.pause()
         assert menu_ids(again) == ["new", "continue", "load", "help", "quit"]
         assert "Continue — July 1917 · July days" in screen_text(again)
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # Continue is the default
         await pilot.pause()
         assert isinstance(again.screen, GameScreen)
         assert again.game.path == [("petrograd", "soviet")]

@@ -64,7 +64,7 @@ async def load_from_title(pilot) -> None:
     await pilot.pause()
     menu = pilot.app.screen.query_one("#menu", OptionList)
     ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
-    await press(pilot, *["down"] * ids.index("load"), "enter")
+    await press(pilot, *["down"] * (ids.index("load") - (menu.highlighted or 0)), "enter")
 
 
 def slot_names(app: OctobersApp) -> list[str]:
@@ -410,6 +410,12 @@ def fixed_clock(monkeypatch):
 
 def snapshot_app(tmp_path: Path) -> OctobersApp:
     return build(tmp_path / "saves")
+
+
+@pytest.fixture(autouse=True)
+def _home_is_tmp(tmp_path, monkeypatch):
+    """The load dialog says where saves live: '~/saves' in every run of the snapshots."""
+    monkeypatch.setenv("HOME", str(tmp_path))
 
 
 async def played_and_rewound(pilot) -> None:

@@ -28,6 +28,7 @@ from game.chronicle import (
 )
 from game.engine import Game
 from game.model import format_date
+from game.safefiles import write_atomic
 from game.tui.widgets.chart import StatChart, chart_of
 
 
@@ -123,7 +124,7 @@ class EndingScreen(Screen[None]):
             folder.mkdir(parents=True, exist_ok=True)
             taken = [path.name for path in folder.glob("chronicle-*.md")]
             path = folder / chronicle_name(self.game, taken)
-            path.write_text(chronicle(self.game), encoding="utf-8")
+            write_atomic(path, chronicle(self.game).encode("utf-8"))
         except OSError as exc:
             self.app.notify(f"Could not write the chronicle: {exc.strerror or exc}.",
                             severity="error", markup=False)

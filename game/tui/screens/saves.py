@@ -21,7 +21,8 @@ from textual.widgets.option_list import Option
 
 from game.errors import SaveError
 from game.model import format_date
-from game.saves import AUTOSAVE, SaveStore, SlotInfo, check_slot
+from game.output import printable
+from game.saves import AUTOSAVE, SaveStore, SlotInfo, check_slot, shown_folder
 from game.tui.screens.confirm import ConfirmScreen
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -32,21 +33,22 @@ DIALOG_CSS = """
 .slots-dialog .field-error { height: auto; color: $error; }
 .slots-dialog #slot-name { margin: 0; }
 .slots-dialog #no-saves { height: 1fr; color: $text-muted; padding: 1 0; }
+.slots-dialog .saves-folder { height: auto; max-height: 2; color: $text-muted; }
 """
 
 
 def slot_prompt(info: SlotInfo) -> Content:
     """A slot as listed: name and when saved; date and event; the stats (or the problem)."""
     saved = time.strftime(TIME_FORMAT, time.localtime(info.saved_at))
-    name = slot_label(info.slot)
+    name = printable(slot_label(info.slot))
     if info.problem is not None:
-        problem = info.problem.replace(str(info.path), info.path.name)
+        problem = printable(info.problem.replace(str(info.path), info.path.name))
         return Content.assemble((name, "bold"), ("  cannot be loaded", "bold $error"),
                                 ("\n   " + problem, "italic"))
-    where = " · ".join(x for x in (info.date_label, info.title) if x)
+    where = printable(" · ".join(x for x in (info.date_label, info.title) if x))
     if info.ending is not None:
         where = f"{where} (the end)"
-    stats = " · ".join(f"{label} {value}" for label, value in info.stats)
+    stats = printable(" · ".join(f"{label} {value}" for label, value in info.stats))
     return Content.assemble((name, "bold"), (f"  saved {saved}", "dim"),
                             ("\n   ", ""), (where, "$secondary"), ("\n   " + stats, "dim"))
 
@@ -57,12 +59,14 @@ def slot_label(slot: str) -> str:
         return "autosave (automatic)"
     if slot.startswith(f"{AUTOSAVE}."):
         return f"autosave, backup {slot.rsplit('.', 1)[1]}"
+    if slot.startswith(f"{AUTOSAVE} "):
+        return f"{slot} (automatic, another window)"
     return slot
 
 
 def is_automatic(slot: str) -> bool:
     """Whether a slot is the autosave or one of its backups (no one saves to those)."""
-    return slot == AUTOSAVE or slot.startswith(f"{AUTOSAVE}.")
+    return slot == AUTOSAVE or slot.startswith((f"{AUTOSAVE}.", f"{AUTOSAVE} "))
 
 
 def suggest_slot(date_label: str, title: str) -> str:
@@ -120,7 +124,7 @@ class SaveScreen(ModalScreen[None]):
             yield Static("Slot name:", classes="field-label")
             yield Input(suggestion, placeholder="letters, digits, spaces, - and _",
                         max_length=48, id="slot-name")
-            yield Static("", id="slot-error", classes="field-error")
+            yield Static("", id="slot-error", classes="field-error", markup=False)
             yield Static("Existing saves (pick one to save over it):", classes="field-label")
             yield Static("No named saves yet.", id="no-saves")
             yield SlotList(store, automatic=False, id="slots")
@@ -147,7 +151,7 @@ class SaveScreen(ModalScreen[None]):
     def show_error(self, message: str | None) -> None:
         """Show (or clear) the inline error under the name."""
         error = self.query_one("#slot-error", Static)
-        error.update(message or "")
+        error.update(printable(message or ""))
         error.display = message is not None
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -212,7 +216,9 @@ class LoadScreen(ModalScreen[None]):
         store: SaveStore = self.app.store  # type: ignore[attr-defined]
         with Vertical(id="load-box", classes="dialog slots-dialog"):
             yield Static("Load a game", id="load-title", classes="dialog-title")
-            yield Static(f"No saves yet in {store.folder}.", id="no-saves", markup=False)
+            yield Static(printable(f"Saves live in {shown_folder(store.folder)}"),
+                         id="saves-folder", classes="saves-folder", markup=False)
+            yield Static("No saves yet.", id="no-saves", markup=False)
             yield SlotList(store, id="slots")
             yield Static("Enter loads · Delete deletes · Escape goes back",
                          classes="dialog-hint")

@@ -8,9 +8,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from game.errors import SaveError
+from game.output import printable
 from game.saves import AUTOSAVE
 
 BIG_TITLE = (
@@ -79,13 +80,17 @@ class TitleScreen(Screen[None]):
             label = "Continue" + (f" — {where}" if where else "")
             if slot != AUTOSAVE:
                 label += f" (backup {slot})"
-            return Content(label)
+            return Content(printable(label))
         return None
 
     def on_mount(self) -> None:
-        """New game is first and focused: Enter starts it."""
+        """Continue is highlighted when there is a game to continue, else New game: Enter
+        never starts a new game over one in progress by accident."""
         menu = self.query_one("#menu", OptionList)
-        menu.highlighted = 0
+        try:
+            menu.highlighted = menu.get_option_index("continue")
+        except OptionDoesNotExist:  # nothing to continue
+            menu.highlighted = 0
         menu.focus()
 
     def on_screen_resume(self) -> None:

@@ -45,7 +45,12 @@ Cell = tuple[str, "int | None"]
 
 def plot(series: list[Series], x_range: tuple[int, int], y_range: tuple[int, int],
          width: int, height: int) -> list[list[Cell]]:
-    """Braille cells (character, index of the series drawn there) for a width x height plot."""
+    """Braille cells (character, index of the series drawn there) for a width x height plot.
+
+    Its cost follows the plot's size and the number of points, never the data's extent: every
+    dot is clamped into the plot before a line is drawn, so no line is longer than the plot is
+    wide and high, whatever dates or values a (doctored) history holds.
+    """
     bits = [[0] * width for _ in range(height)]
     owner: list[list[int | None]] = [[None] * width for _ in range(height)]
     x0, x1 = x_range
@@ -53,7 +58,8 @@ def plot(series: list[Series], x_range: tuple[int, int], y_range: tuple[int, int
     dots_w, dots_h = width * 2, height * 4
 
     def dot_x(date: int) -> int:
-        return round((date - x0) / max(1, x1 - x0) * (dots_w - 1))
+        share = (min(max(date, x0), x1) - x0) / max(1, x1 - x0)
+        return round(share * (dots_w - 1))
 
     def dot_y(value: int) -> int:
         share = (min(max(value, y0), y1) - y0) / max(1, y1 - y0)
@@ -66,6 +72,7 @@ def plot(series: list[Series], x_range: tuple[int, int], y_range: tuple[int, int
 
     for index in reversed(range(len(series))):  # drawn last, the first series wins a cell
         dots = [(dot_x(date), dot_y(value)) for date, value in series[index].points]
+        dots = [dot for n, dot in enumerate(dots) if n == 0 or dot != dots[n - 1]]
         if len(dots) == 1:
             put(*dots[0], index)
         for (ax, ay), (bx, by) in zip(dots, dots[1:], strict=False):
@@ -99,13 +106,15 @@ def year_ticks(x_range: tuple[int, int], width: int) -> list[tuple[int, int]]:
     start, end = x_range
     span = max(1, end - start)
     years = end // 12 - start // 12 + 1
-    step = next((s for s in YEAR_STEPS if (years + s - 1) // s * 5 <= width), YEAR_STEPS[-1])
+    step = next((s for s in YEAR_STEPS if (years + s - 1) // s * 5 <= width), 0)
+    while not step or (years + step - 1) // step * 5 > max(width, 5):  # centuries and more
+        step = max(step * 10, YEAR_STEPS[-1] * 10)
     ticks = [(0, start // 12)]
-    for year in range(start // 12 + 1, end // 12 + 1):
-        if year % step == 0 or step == 1:
-            column = round((year * 12 - start) / span * (width * 2 - 1)) // 2
-            if column - ticks[-1][0] >= 5 and column + 4 <= width:
-                ticks.append((column, year))
+    first = (start // 12 + 1 + step - 1) // step * step  # only the years a label may go at
+    for year in range(first, end // 12 + 1, step):
+        column = round((year * 12 - start) / span * (width * 2 - 1)) // 2
+        if column - ticks[-1][0] >= 5 and column + 4 <= width:
+            ticks.append((column, year))
     return ticks
 
 
@@ -139,7 +148,8 @@ class StatChart(Widget):
         plot_w, band_h = width - label_w - 1, (height - 2) // len(series)
         if plot_w < 10 or band_h < 1:
             return Text("(The chart needs a larger window.)", style=axis)
-        x_range = (min(s.points[0][0] for s in series), max(s.points[-1][0] for s in series))
+        x_range = (min(date for s in series for date, _ in s.points),
+                   max(date for s in series for date, _ in s.points))
         text = Text(no_wrap=True, overflow="crop")
         for index, line in enumerate(series):
             colour = self.get_component_rich_style(f"stat-chart--series-{index % COLOURS}")
