@@ -24,7 +24,7 @@ CRISES = {
     "crisis_temirtau": ("barbarossa", "succession_1953", ()),
     "crisis_alma_ata": ("barbarossa", "gorbachev", ()),
 }
-BOLSHEVIK_QUESTIONS = {"tenth_congress", "party_unity", "general_secretary", "who_leads",
+BOLSHEVIK_QUESTIONS = {"tenth_congress", "general_secretary", "who_leads",
                        "congress_of_victors"}
 CABINET_QUESTIONS = {"cabinet_tax_1921", "cabinet_parties_1921", "cabinet_appointments_1922",
                      "cabinet_premier"}
@@ -108,7 +108,7 @@ def test_bolshevik_questions_come_up_only_where_the_bolsheviks_rule():
                 seen_bolshevik += bool(visited & BOLSHEVIK_QUESTIONS)
             else:
                 assert not visited & BOLSHEVIK_QUESTIONS, (scenario, visited & BOLSHEVIK_QUESTIONS)
-                if "socialist_coalition" in game.flags and "party_unity" not in visited \
+                if "socialist_coalition" in game.flags \
                         and "cabinet_parties_1921" in visited:
                     seen_cabinet += 1
                     # the flags later eras read are set all the same
