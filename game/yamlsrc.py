@@ -217,7 +217,11 @@ class _Builder:
             message = exc.problem or str(exc)
             if exc.context and exc.problem:
                 message = f"{exc.problem} ({exc.context})"
-            if mark is not None and _tab_indented(text, mark.line):
+            if "maximum nesting depth" in message:
+                # PyYAML 6.0.4's own limit (1,000 levels), met by its scanner, which reads
+                # ahead of the events the builder refuses past MAX_DEPTH: the same fault
+                message = f"nesting deeper than {MAX_DEPTH} levels"
+            elif mark is not None and _tab_indented(text, mark.line):
                 message += "; indent with spaces, not tabs"
             if mark is not None:
                 self.problems.append(Problem(self._ref(mark), f"YAML syntax: {message}"))
