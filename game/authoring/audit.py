@@ -33,7 +33,7 @@ from typing import Any
 
 from game import rng
 from game.authoring.audit_stats import DecisionFigures, Sample, decision_figures
-from game.authoring.simulate import _weighted
+from game.authoring.simulate import choose_by_policy
 from game.engine import Game
 from game.model import Story
 
@@ -90,12 +90,7 @@ def _scenario(story: Story, scenario: str, index: int) -> str:
 
 def _pick(game: Game, ids: list[str], policy: str, state: int) -> tuple[int, str]:
     """The policy's pick, as `simulate.play_one` makes it (the same draws from the stream)."""
-    if policy == "first":
-        return state, ids[0]
-    state, roll = rng.uniform(state)
-    if policy == "weighted":
-        return state, _weighted(game, ids, roll)
-    return state, ids[int(roll * len(ids))]
+    return choose_by_policy(game, policy, state, ids)
 
 
 def play_on(game: Game, state: int, policy: str) -> tuple[str, int]:

@@ -157,9 +157,14 @@ def play_one(story: Story, seed: int, index: int, scenario: str | None = None,
     return game, errors
 
 
-def choose_by_policy(game: Game, policy: str, state: int) -> tuple[int, str]:
-    """The id of the open choice a policy takes now, and the policy's next random state."""
-    ids = game.open_choice_ids()
+def choose_by_policy(game: Game, policy: str, state: int, ids: list[str] | None = None
+                     ) -> tuple[int, str]:
+    """The id of the open choice a policy takes now, and the policy's next random state.
+
+    `ids` are the open choices when the caller has them already (the audit does).
+    """
+    if ids is None:
+        ids = game.open_choice_ids()
     if policy == "first":
         return state, ids[0]
     state, roll = rng.uniform(state)
