@@ -45,6 +45,12 @@ class Schedule:
                     self.watching[span].append(node)
         self.starts = starts
         self.months = sorted(starts)
+        # Every window opens at a cut, so an event can start only in its span's first month:
+        # what may arrive there is the span's openers and watchers, in rank order; in the
+        # span's later months only its watchers can (a list made once, not every month).
+        self.entering: list[list[Node]] = [
+            [n for n in covers if n.date == cut or (n.when is not None and n.when.uses_date)]
+            for cut, covers in zip(cuts, self.covers, strict=True)]
 
     def _span(self, month: int) -> int:
         """The span a month falls in (-1 before the first)."""
@@ -66,8 +72,7 @@ class Schedule:
             span = self._span(month)
             watching = self.watching[span] if span >= 0 else []
             if watching and any(n.id not in seen for n in watching):
-                arrivals = [n for n in self.covering(month)
-                            if n.date == month or n in watching]
+                arrivals = self.entering[span] if month == self.cuts[span] else watching
                 found = self._pick(arrivals, month, seen, holds)
                 if found is not None:
                     return found, month
