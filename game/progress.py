@@ -11,13 +11,11 @@ play (writing returns False instead of raising).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from game.model import Story
-from game.safefiles import read_regular
+from game.safefiles import read_regular, write_atomic
 
 PROGRESS_FILE = "_progress.json"  # "_" keeps it out of the save list: no slot starts so
 KIND = "many-octobers-progress"
@@ -69,21 +67,10 @@ def record_ending(saves_dir: Path | str, story: Story, ending_id: str) -> bool:
 
 
 def _write_atomically(path: Path, text: str) -> bool:
+    """Write the progress file whole (temp file and rename); False if the disk refused."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".tmp-progress-", dir=path.parent)
+        write_atomic(path, text.encode("utf-8"), prefix=".tmp-progress-")
     except OSError:
-        return False
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(name, path)
-    except OSError:
-        try:
-            os.unlink(name)
-        except OSError:
-            pass
         return False
     return True
