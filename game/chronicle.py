@@ -42,7 +42,21 @@ def entry_line(entry: Entry) -> str:
     changes = describe_changes(entry.changes)
     if changes:
         line += f" ({changes})"
+    then = then_line(entry)
+    if then:
+        line += f" {then}"
     return line
+
+
+def then_line(entry: Entry) -> str:
+    """What the next event did as it came up (its `enter:`), e.g. 'Then: Stalin dies at
+    Kuntsevo. (Stability -4)'; '' when it did nothing."""
+    then = entry.then
+    if then is None or not (then.log.strip() or describe_changes(then.changes)):
+        return ""
+    changes = describe_changes(then.changes)
+    text = f"Then: {_sentence(then.log)}" if then.log.strip() else "Then:"
+    return text + (f" ({changes})" if changes else "")
 
 
 def reason_line(reason: Reason, why: str | None = None) -> str:

@@ -172,3 +172,28 @@ def test_export_that_cannot_write_is_one_sentence(saved, capsys, tmp_path):
     assert export("my run", "--saves-dir", str(store.folder), "-o", str(target)) == 1
     assert capsys.readouterr().err == \
         f"octobers: could not write {target}: No such file or directory.\n"
+
+
+def test_a_decisions_line_says_what_the_next_event_did_as_it_came_up(make_content):
+    from game.chronicle import entry_line
+    from game.engine import Game
+    from game.loader import load_story
+
+    events = """\
+    - id: first
+      date: 1917-03
+      title: First
+      text: t
+      choices: [{id: go, label: Go}]
+    - id: funeral
+      date: 1924-01
+      title: The funeral
+      enter: {log: "Lenin is dead", effects: {stability: -4}}
+      text: t
+      choices: [{id: go, label: Go}]
+    """
+    game = Game.new(load_story([make_content(events)]), seed=1)
+    game.choose("go")
+    assert entry_line(game.timeline[0]).endswith("Then: Lenin is dead. (Stability -4)")
+    game.choose("go")
+    assert "Then:" not in entry_line(game.timeline[1])

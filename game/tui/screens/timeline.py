@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from game.chronicle import describe_changes, entries_by_year
+from game.chronicle import describe_changes, entries_by_year, then_line
 from game.engine import Branch, Entry, Game
 from game.errors import GameError
 from game.model import MONTHS, format_date
@@ -34,6 +34,9 @@ def entry_prompt(entry: Entry) -> Content:
     changes = describe_changes(entry.changes)
     if changes:
         detail.append(changes)
+    then = then_line(entry)
+    if then:
+        detail.append(then)
     if detail:
         parts.append(("\n   " + " · ".join(detail), "dim italic"))
     return Content.assemble(*parts)
