@@ -45,7 +45,7 @@ DANGER_KEYS = ("below", "above", "warning")
 REVEAL_KEYS = ("flag", "date")
 TEXT_KEYS = ("label", "start", "shown")
 SCENARIO_KEYS = ("id", "title", "date", "start", "description", "set", "vars", "texts")
-ENDING_KEYS = ("id", "title", "text", "when", "immediate")
+ENDING_KEYS = ("id", "title", "text", "when", "immediate", "hint")
 NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "history", "enter",
              "choices",
              "replace")
@@ -815,11 +815,12 @@ class _Loader:
             if "title" not in spec:
                 r.error(spec, f"{what}: missing 'title'")
             text = self.paragraphs(r, spec["text"], f"{what}: text") if "text" in spec else ()
+            hint = " ".join(str(r.text(spec, "hint", what) or "").split())  # one line
             if "when" not in spec and not immediate:
                 fallback_seen = True
             if ending_id is not None and title is not None:
                 endings.append(Ending(ending_id, title, text, r.ref(spec["id"]), when,
-                                      bool(immediate)))
+                                      bool(immediate), hint))
         if not fallback_seen:
             where = self.raw_endings[0][1].ref(self.raw_endings[0][0]) if self.raw_endings \
                 else SourceRef(self.files[0].display, 1, 1)

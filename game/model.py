@@ -190,6 +190,7 @@ class Ending:
     where: SourceRef
     when: Expr | None = None
     immediate: bool = False
+    hint: str = ""  # one line for the gallery while the ending is not found yet
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ only with a concrete state that locks every choice. What it checks, in `WARNINGS
     date-gap        a span of GAP_MONTHS or more in which no event can fire
     no-history      a node without its "In our timeline" note
     ending          an ending no state can reach
+    no-hint         an ending without the `hint:` the gallery shows before it is found
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from game.yamlsrc import YMap, YSeq, read_yaml
 
 GAP_MONTHS = 48
 WARNINGS = ("unreachable", "never-holds", "dead-end", "flag-unset", "flag-unread", "flag-unused",
-            "var-unchanged", "goto-past", "date-gap", "no-history", "ending")
+            "var-unchanged", "goto-past", "date-gap", "no-history", "ending", "no-hint")
 _MAX_ROUNDS = 60
 
 
@@ -246,6 +247,7 @@ class _Linter:
         self.check_gotos()
         self.check_gaps()
         self.check_endings()
+        self.check_hints()
         return self.problems
 
     # ---- domains ---------------------------------------------------------------------------
@@ -536,6 +538,12 @@ class _Linter:
                 covered_to, previous = until, node
             elif previous is None:
                 previous = node
+
+    def check_hints(self) -> None:
+        for ending in self.story.endings:
+            if not ending.hint:
+                self.warn(ending.where, f"ending '{ending.id}' has no 'hint' (the line the "
+                                        "gallery of endings shows until it is found)")
 
     def check_endings(self) -> None:
         story = self.story

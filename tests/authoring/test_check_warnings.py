@@ -47,7 +47,9 @@ EXPECTED = {
     "ending_unreachable": ("pack.yaml", 3, "ending 'utopia' can never be reached: its 'when' "
                            "can never hold (industry stays within 0..100) and no goto leads "
                            "to it"),
-    "ending_shadowed": ("pack.yaml", 6, "ending 'hidden_behind' can never be reached: ending "
+    "no_hint": ("pack.yaml", 2, "ending 'unhinted' has no 'hint' (the line the gallery of "
+                "endings shows until it is found)"),
+    "ending_shadowed": ("pack.yaml", 7, "ending 'hidden_behind' can never be reached: ending "
                         "'always' comes first and always holds, and no goto leads to it"),
 }
 
