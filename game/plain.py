@@ -134,7 +134,7 @@ class PlainSession:
         self.say()
         self.say(status_line(game))
         if game.ending_id is not None:
-            record_ending(self.store.folder, game.story, game.ending_id)
+            record_ending(self.store.folder, game.story, game.ending_id, game)
         found, total = discovered(self.store.folder, game.story)
         self.say(f"Endings discovered: {found} of {total}")
         self.say(f"Decisions taken: {len(game.path)}")
@@ -145,7 +145,7 @@ class PlainSession:
         """Read a choice number; None at the end of input. Wrong entries ask again."""
         numbers = [c.number for c in choices]
         while True:
-            self.out.write(f"Your choice [1-{max(numbers)}, u: State of the Union, q: quit]: ")
+            self.out.write(f"Your choice [1-{max(numbers)}, u: State of the Union, g: endings, q: quit]: ")
             self.out.flush()
             line = self.stdin.readline()
             if not line:
@@ -153,6 +153,12 @@ class PlainSession:
             entry = line.strip()
             if entry in ("q", "quit"):
                 return None
+            if entry in ("g", "gallery"):  # the gallery of endings
+                from game.gallery import build, render_plain
+                self.say()
+                self.say(render_plain(build(self.game.story, self.store.folder)))
+                self.say()
+                continue
             if entry in ("u", "union"):
                 self.say()
                 for text in [*union_lines(self.game), "", *guide_lines(self.game.story)]:

@@ -30,7 +30,8 @@ Keys
 App-wide: `q` quit (autosaves), `?`/`F1` help, `ctrl+p` command palette. Game screen: `1`-`9`
 choose, arrows and Enter choose, `o` "In our timeline" note, `u` State of the Union, `t` timeline,
 `s` save, `l` load,
-`F12` debug panel (with --dev).
+`F12` debug panel (with --dev). Title screen: the Endings entry opens the gallery of endings
+(also from the palette).
 Ending screen: `e` export. Dialogs: Escape goes back. `q` is a priority binding, so it also
 works in modal screens; Textual still lets a focused text input keep its `q`.
 """
@@ -77,6 +78,7 @@ NAMED_SCREENS: dict[str, tuple[str, str]] = {
     "load": ("game.tui.screens.saves", "LoadScreen"),
     "ending": ("game.tui.screens.ending", "EndingScreen"),
     "union": ("game.tui.screens.union", "UnionScreen"),
+    "endings": ("game.tui.screens.gallery", "GalleryScreen"),
 }
 """Screens opened by name: name -> (module, class). Part of the contract between screens."""
 
@@ -287,7 +289,7 @@ class OctobersApp(App[int]):
     def record_ending(self, game: Game) -> None:
         """Remember the ending for "endings discovered" (quietly: it is not a save)."""
         if game.ending_id is not None:
-            record_ending(self.store.folder, self.story, game.ending_id)
+            record_ending(self.store.folder, self.story, game.ending_id, game)
 
     def endings_discovered(self) -> tuple[int, int]:
         """(discovered, total) endings of this story."""
@@ -405,6 +407,8 @@ class OctobersApp(App[int]):
             yield SystemCommand("Export chronicle",
                                 "Write this run as Markdown into the saves folder", export)
         yield SystemCommand("Load", "Load a saved game", lambda: self.action_show("load"))
+        yield SystemCommand("Endings", "The endings you have found, and hints to the others",
+                            lambda: self.action_show("endings"))
         yield SystemCommand("Help", "Every key and what it does", self.action_help)
         for command in super().get_system_commands(screen):
             if command.title not in ("Quit", "Keys"):

@@ -1,4 +1,5 @@
-"""The title screen: the name, the main menu and the endings discovered so far."""
+"""The title screen: the name, the main menu and the endings discovered so far (the Endings
+entry opens the gallery of endings)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ class TitleScreen(Screen[None]):
         continue_label = self._continue_label()
         if continue_label is not None:
             options.append(Option(continue_label, id="continue"))
-        options += [Option("Load", id="load"), Option("How to play", id="help"),
+        options += [Option("Load", id="load"), Option("Endings", id="endings"),
+                    Option("How to play", id="help"),
                     Option("Quit", id="quit")]
         return options
 
@@ -109,6 +111,8 @@ class TitleScreen(Screen[None]):
             app.load_slot(self._continue_slot)  # type: ignore[attr-defined]
         elif choice == "load":
             app.show("load")  # type: ignore[attr-defined]
+        elif choice == "endings":
+            app.show("endings")  # type: ignore[attr-defined]
         elif choice == "help":
             app.action_help()  # type: ignore[attr-defined]
         elif choice == "quit":
