@@ -145,7 +145,8 @@ class PlainSession:
         """Read a choice number; None at the end of input. Wrong entries ask again."""
         numbers = [c.number for c in choices]
         while True:
-            self.out.write(f"Your choice [1-{max(numbers)}, u: State of the Union, g: endings, q: quit]: ")
+            self.out.write(f"Your choice [1-{max(numbers)}, u: State of the Union, "
+                           "g: endings, q: quit]: ")
             self.out.flush()
             line = self.stdin.readline()
             if not line:
