@@ -46,7 +46,9 @@ class Row:
         return self.record is not None and self.record.has_epilogue
 
     def details(self) -> str:
-        """'first reached 2026-12-03 14:05 · The February Revolution · 23 decisions'."""
+        """'first reached 2026-12-03 14:05 · from The February Revolution · 23 decisions'."""
+        if UNKNOWN == self.reached == self.scenario == self.decisions:
+            return "found before the game kept when, where from and in how many decisions"
         return (f"first reached {self.reached} · from {self.scenario} · "
                 f"{self.decisions}")
 

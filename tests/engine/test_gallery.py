@@ -55,7 +55,8 @@ def test_an_ending_from_a_format_1_file_says_unknown(tmp_path, mini_story):
         "endings": {mini_story.title: ["grey"]}}), encoding="utf-8")
     (_, _, grey) = build(mini_story, tmp_path).rows
     assert grey.found and grey.title == "Grey" and not grey.can_reopen
-    assert grey.details() == "first reached unknown · from unknown · unknown"
+    assert grey.details() == ("found before the game kept when, where from and in how many "
+                              "decisions")
 
 
 def test_an_ending_without_a_hint_says_so(make_content, tmp_path):

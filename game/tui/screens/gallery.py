@@ -89,7 +89,9 @@ class EpilogueScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     EpilogueScreen #epilogue-box { width: 90%; max-width: 100; height: 90%; }
-    EpilogueScreen #epilogue-title { height: auto; text-style: bold; color: $secondary; }
+    EpilogueScreen #epilogue-title {
+        height: auto; margin-bottom: 1; text-style: bold; color: $secondary;
+    }
     EpilogueScreen #epilogue-scroll { height: 1fr; }
     EpilogueScreen Markdown { margin: 0; padding: 0; }
     """
