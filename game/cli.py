@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -403,4 +404,5 @@ def play_plain(story: Any, options: Any) -> int:
     else:
         game = Game.new(story, options.scenario, options.seed, options.start_at,
                         options.values, options.flags)
+        game.began_at = time.time()
     return PlainSession(game, store, sys.stdin, sys.stdout).run()

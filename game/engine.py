@@ -166,6 +166,7 @@ class Branch:
     path: list[tuple[str, str]]
     date: int
     title: str
+    label: str = ""  # the choice it took where it parted from the present ("" if unknown)
 
 
 class Game:
@@ -189,6 +190,9 @@ class Game:
         self.branches: list[Branch] = []
         self.problems: list[str] = []
         self.opening: Arrival | None = None
+        # when the player began this run (seconds since 1970), for telling saves apart; set
+        # by the clients, kept by rewinds and saves; the rules never read it
+        self.began_at: float | None = None
         self._schedule = schedule_for(story)
         self._var_ids = tuple(story.variables)
         self._var_order = {name: index for index, name in enumerate(self._var_ids)}
@@ -457,9 +461,15 @@ class Game:
             raise ValueError(f"cannot rewind to decision {steps}")
         game = Game.replay(self.story, self.origin, self.path[:steps])
         game.branches = list(self.branches)
+        game.began_at = self.began_at
         if steps < len(self.path):
-            game.branches.append(Branch(steps, list(self.path), self.date, self.headline()))
+            game.branches.append(Branch(steps, list(self.path), self.date, self.headline(),
+                                        self._label_at(steps)))
         return game
+
+    def _label_at(self, index: int) -> str:
+        """The label of the decision taken at `index` ('' beyond the timeline)."""
+        return self.timeline[index].label if index < len(self.timeline) else ""
 
     def restore_branch(self, index: int) -> Game:
         """Return to an abandoned future; the present becomes a branch in its turn."""
@@ -472,7 +482,8 @@ class Game:
                 break
             common += 1
         game.branches = [*others, Branch(common, list(self.path), self.date,
-                                         self.headline())]
+                                         self.headline(), self._label_at(common))]
+        game.began_at = self.began_at
         return game
 
     def clone(self) -> Game:
@@ -494,6 +505,7 @@ class Game:
         game.branches = list(self.branches)
         game.problems = list(self.problems)
         game.opening = self.opening
+        game.began_at = self.began_at
         return game
 
     def headline(self) -> str:

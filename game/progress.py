@@ -94,7 +94,7 @@ def _read(saves_dir: Path | str) -> _File:
     except FileNotFoundError:
         return empty
     except UnsafeFile as exc:
-        return _File({}, {}, _problem(path, exc.strerror))
+        return _File({}, {}, _problem(path, exc.strerror or "it is not a usable file"))
     except OSError as exc:
         return _File({}, {}, _problem(path, f"it cannot be read: {exc.strerror or exc}"))
     except UnicodeDecodeError:

@@ -184,9 +184,18 @@ def check(data: Any) -> None:
     if isinstance(saved_at, bool) or not isinstance(saved_at, int | float) \
             or not math.isfinite(saved_at) or not 0 <= saved_at <= MAX_SAVED_AT:
         _fail("saved_at", "expected a time in seconds since 1970")
+    began_at = data.get("began_at")
+    if began_at is not None and (isinstance(began_at, bool)
+                                 or not isinstance(began_at, int | float)
+                                 or not math.isfinite(began_at)
+                                 or not 0 <= began_at <= MAX_SAVED_AT):
+        _fail("began_at", "expected a time in seconds since 1970, or null")
     summary = table(data.get("summary", {}), "the summary", 16)
     text(summary.get("date", ""), "the summary's date", MAX_SUMMARY)
     text(summary.get("title", ""), "the summary's title", MAX_SUMMARY)
+    text(summary.get("scenario", ""), "the summary's scenario", MAX_SUMMARY)
+    text(summary.get("leader", ""), "the summary's leader", MAX_SUMMARY)
+    number(summary.get("decisions", 0), "the summary's decisions", 0, MAX_ITEMS)
     for key, stat in table(summary.get("stats", {}), "the summary's stats", 100).items():
         number(stat, f"the summary's stat '{key}'")
 
@@ -222,6 +231,7 @@ def check(data: Any) -> None:
         number(item.get("at"), f"{where} at", 0, len(branch_path))
         date(item.get("date", state.get("date")), f"{where} date")
         text(item.get("title", ""), f"{where} title")
+        text(item.get("label", ""), f"{where} label")
 
     last = None
     for index, entry in enumerate(listing(data.get("timeline", []), "timeline")):

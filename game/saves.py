@@ -20,6 +20,7 @@ import os
 import re
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,16 +46,51 @@ LOCK_NAME = ".octobers.lock"
 LOCK_WAIT = 5.0  # seconds to wait for another game to finish saving
 SESSION_LOCK = ".octobers.session"  # held while a game runs; a second copy autosaves elsewhere
 MAX_SESSIONS = 9
-_SLOT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,47}(\.[1-9])?")
-_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.[1-9])?")  # Windows
+MAX_SLOT = 48  # characters in a slot name (a backup's ".1" aside)
+SLOT_RULE = "use letters (of any alphabet), digits, spaces, '-' and '_'"
+_BACKUP_SUFFIX = re.compile(r"\.[1-9]\Z")
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])")  # Windows devices
+
+
+def slot_problem(slot: object, automatic: bool = True) -> str | None:
+    """Why `slot` cannot name a save, in one sentence; None when it can.
+
+    The one rule for slot names, used by `check_slot` (the store, the CLI) and the save
+    dialog alike: letters of any alphabet (compared in their composed form), digits, spaces,
+    '-' and '_', beginning with a letter or a digit, not ending with a space, at most
+    MAX_SLOT characters, optionally followed by a backup's '.1' to '.9'. So no path separator,
+    no dot but that suffix, no control or formatting character, and no Windows device name.
+    With `automatic=False` the autosave's own names are refused too (no one saves there).
+    """
+    if not isinstance(slot, str) or not slot:
+        return "Give the save a name."
+    shown = repr(slot) if len(slot) <= 60 else repr(slot[:57] + "...")
+    base = _BACKUP_SUFFIX.sub("", slot)
+    composed = unicodedata.normalize("NFC", base)
+    for char in composed:
+        if not (char.isalnum() or char in " _-"):
+            return f"{shown} is not a valid slot name: {char!r} is not allowed ({SLOT_RULE})."
+    if not composed or not composed[0].isalnum():
+        return f"{shown} is not a valid slot name: it must begin with a letter or a digit."
+    if composed.endswith(" "):
+        return f"{shown} is not a valid slot name: it must not end with a space."
+    if len(composed) > MAX_SLOT:
+        return (f"{shown} is not a valid slot name: it is {len(composed)} characters long, "
+                f"and a slot name has at most {MAX_SLOT}.")
+    if _RESERVED.fullmatch(composed):
+        return f"{shown} is not a valid slot name: Windows keeps it for a device."
+    if not automatic and (base == AUTOSAVE or slot.startswith(f"{AUTOSAVE} ")
+                          or slot.startswith(f"{AUTOSAVE}.")):
+        return f"{shown} is kept for the automatic save; choose another name."
+    return None
 
 
 def check_slot(slot: str) -> str:
-    """A slot name that cannot leave the saves folder; raises SaveError otherwise."""
-    if not isinstance(slot, str) or not _SLOT_RE.fullmatch(slot) or slot.endswith(" ") \
-            or _RESERVED.fullmatch(slot):
-        raise SaveError(f"{slot!r} is not a valid slot name: use letters, digits, spaces, "
-                        "'-' and '_' (up to 48).")
+    """A slot name that cannot leave the saves folder; raises SaveError (the sentence of
+    `slot_problem`) otherwise."""
+    problem = slot_problem(slot)
+    if problem is not None:
+        raise SaveError(problem)
     return slot
 
 
@@ -70,6 +106,10 @@ class SlotInfo:
     stats: tuple[tuple[str, int], ...] = ()
     ending: str | None = None
     problem: str | None = None
+    scenario: str = ""  # its title (saves before it was kept: the scenario's id)
+    began_at: float | None = None  # when the game began (None: the save does not say)
+    decisions: int | None = None
+    leader: str = ""
 
 
 class SaveStore:
@@ -377,7 +417,7 @@ class SaveStore:
             return []
         for path in files:
             slot = path.stem
-            if path.name.startswith(".") or not _SLOT_RE.fullmatch(slot):
+            if path.name.startswith(".") or slot_problem(slot) is not None:
                 continue
             try:
                 mtime = path.lstat().st_mtime
@@ -399,9 +439,31 @@ class SaveStore:
             ending = data["state"].get("ending")
             infos.append(SlotInfo(slot, path, float(saved_at), str(summary.get("date", "")),
                                   str(summary.get("title", "")), stats,
-                                  ending if isinstance(ending, str) else None))
+                                  ending if isinstance(ending, str) else None,
+                                  **_telling_apart(data, summary)))
         infos.sort(key=lambda info: info.saved_at, reverse=True)
         return infos
+
+
+def _telling_apart(data: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """What tells one game's save from another's: scenario, when it began, decisions,
+    leader. Saves from before these were kept give what can be derived (the scenario's id,
+    the decisions in the path, the `leader` value); when the game began stays unknown."""
+    scenario = summary.get("scenario")
+    if not isinstance(scenario, str) or not scenario:
+        scenario = str(data["origin"].get("scenario", ""))
+    decisions = summary.get("decisions")
+    if not _is_int(decisions):
+        decisions = len(data["path"])
+    leader = summary.get("leader")
+    if not isinstance(leader, str):
+        leader = data["state"]["values"].get("leader")
+        leader = leader if isinstance(leader, str) else ""
+    began_at = data.get("began_at")
+    began = float(began_at) if isinstance(began_at, int | float) \
+        and not isinstance(began_at, bool) else None
+    return {"scenario": scenario, "began_at": began, "decisions": decisions,
+            "leader": leader[:200]}
 
 
 def _identity(path: Path) -> tuple[int, int, int]:
@@ -455,17 +517,27 @@ def encode(game: Game, slot: str) -> bytes:
     """The bytes of a save file for a game."""
     story = game.story
     title, date_label = game.headline(), format_date(game.date)
+    if game.began_at is None and not game.path:  # a new game saved before its first decision
+        game.began_at = time.time()
+    try:
+        scenario = story.scenario(game.origin.scenario).title
+    except KeyError:
+        scenario = game.origin.scenario
     data = {
         "kind": KIND,
         "format": SAVE_FORMAT,
         "game": story.title,
         "content_hash": story.content_hash,
         "saved_at": round(time.time(), 3),
+        "began_at": None if game.began_at is None else round(game.began_at, 3),
         "slot": slot,
         "summary": {
             "date": date_label,
-            "title": title if len(title) <= 200 else title[:199] + "…",
+            "title": _short(title),
             "stats": {v.label: int(game.values[v.id]) for v in story.shown_variables},
+            "scenario": _short(scenario),
+            "decisions": len(game.path),
+            "leader": _short(leader_of(game)),
         },
         "origin": _origin_json(game.origin),
         "state": {
@@ -482,7 +554,7 @@ def encode(game: Game, slot: str) -> bytes:
         "path": [list(step) for step in game.path],
         "branches": [
             {"at": b.at, "path": [list(s) for s in b.path], "date": iso_date(b.date),
-             "title": b.title}
+             "title": b.title, "label": b.label}
             for b in game.branches
         ],
         "timeline": [_entry_json(entry) for entry in game.timeline],
@@ -501,6 +573,18 @@ def encode(game: Game, slot: str) -> bytes:
         raise SaveError("This game cannot be saved: it is larger than a save may be "
                         f"({MAX_SAVE_BYTES // (1024 * 1024)} MiB).")
     return out
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def leader_of(game: Game) -> str:
+    """Who leads, for the save list: the text variable `leader`, else the first shown text
+    variable ('' when the content has neither)."""
+    texts = game.story.texts
+    chosen = texts.get("leader") or next((t for t in texts.values() if t.shown), None)
+    return "" if chosen is None else str(game.values.get(chosen.id, ""))
 
 
 def _entry_json(entry: Entry) -> dict[str, Any]:
@@ -671,8 +755,12 @@ def decode(data: dict[str, Any], story: Story, name: str) -> tuple[Game, list[st
     game.rng_state = state["rng"]
     game.path = [(a, b) for a, b in data["path"]]
     game.branches = [Branch(b["at"], [(x, y) for x, y in b["path"]],
-                            _date(b.get("date", state["date"])), str(b.get("title", "")))
+                            _date(b.get("date", state["date"])), str(b.get("title", "")),
+                            str(b.get("label", "")))
                      for b in data.get("branches", [])]
+    began_at = data.get("began_at")
+    game.began_at = float(began_at) if isinstance(began_at, int | float) \
+        and not isinstance(began_at, bool) else None
     game.timeline = [_entry(e) for e in data.get("timeline", []) if isinstance(e, dict)]
     game.opening = _arrival(data.get("opening"))
     game.history = [(_date(d), {k: int(v) for k, v in vals.items() if _is_int(v)})

@@ -41,6 +41,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import time
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
@@ -218,6 +219,7 @@ class OctobersApp(App[int]):
         options = self.options
         game = Game.new(self.story, scenario_id or options.scenario, options.seed,
                         options.start_at, options.values, options.flags)
+        game.began_at = time.time()
         self.install_game(game)
         self.warn(game.warnings_now())
         return game

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from reliability_util import fuzz_examples
 from game.engine import Game
 from game.errors import SaveError
 from game.loader import load_story
+from game.output import has_unsafe
 from game.saves import (
     AUTOSAVE,
     SAVE_FORMAT,
@@ -448,7 +450,8 @@ def test_a_read_only_saves_folder_gives_a_notice(tmp_path, monkeypatch):
 @pytest.mark.parametrize("slot", [
     "../escape", "..", ".", "/etc/passwd", "a/b", "a\\b", "C:evil", ".hidden", "", " lead",
     "trail ", "x" * 49, "nul\x00", "line\n", "tab\t", "name.json", "autosave.0", "autosave.10",
-    "é", "Ｆｕｌｌ", "a\u202eb", "CON", "nul", "com1", "LPT9.1", None, 3,
+    "a\u202eb", "a\u200bb", "a\u0085b", "\u0301a", "CON", "nul", "com1", "LPT9.1", None, 3,
+    "Октябрь/2", "Октябрь.json", "x" * 40 + "Октябрь 2",
 ])
 def test_slot_names_that_could_leave_the_folder_are_refused(slot):
     with pytest.raises(SaveError):
@@ -456,7 +459,8 @@ def test_slot_names_that_could_leave_the_folder_are_refused(slot):
 
 
 @pytest.mark.parametrize("slot", ["autosave", "autosave.3", "My game 2", "a", "x" * 48,
-                                  "before_peace", "1917-10", "console"])
+                                  "before_peace", "1917-10", "console", "é", "e\u0301",
+                                  "Ｆｕｌｌ", "Октябрь 2", "Ж" * 48, "Δ_1", "十月"])
 def test_ordinary_slot_names_are_accepted(tmp_path, slot):
     assert SaveStore(tmp_path).path(slot) == tmp_path / f"{slot}.json"
 
@@ -472,7 +476,10 @@ def test_fuzz_any_accepted_slot_stays_inside_the_folder(slot):
         return
     assert path.parent == folder
     assert path.name == f"{slot}.json"
-    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _-]*(\.[1-9])?\.json", path.name)
+    stem = path.name.removesuffix(".json")
+    base = unicodedata.normalize("NFC", re.sub(r"\.[1-9]\Z", "", stem))
+    assert base[:1].isalnum() and all(c.isalnum() or c in " _-" for c in base)
+    assert not has_unsafe(stem) and "/" not in stem and "\\" not in stem
     assert os.path.normpath(path) == str(path)
 
 

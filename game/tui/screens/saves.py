@@ -1,14 +1,15 @@
 """Save to a named slot (`s`) and load a saved game (`l`).
 
 Both dialogs list the slots in the saves folder (`SaveStore.slots()`, newest first) with the
-in-game date, the event, the three stats and when it was saved. A broken save is listed with
-its problem and cannot be loaded (it can be deleted, or overwritten by a save). Overwriting
-and deleting ask first. The store does the reading and writing; a failure is a notice.
-"""
+in-game date, the event, the three stats and when it was saved, and what tells one game from
+another: its scenario, when it began, the number of decisions and who leads. A broken save is
+listed with its problem and cannot be loaded (it can be deleted, or overwritten by a save).
+Overwriting and deleting ask first. The store does the reading and writing; a failure is a
+notice. A slot name follows the store's one rule (`saves.slot_problem`), whose sentence the
+dialog shows as it is typed."""
 
 from __future__ import annotations
 
-import re
 import time
 
 from textual.app import ComposeResult
@@ -22,7 +23,7 @@ from textual.widgets.option_list import Option
 from game.errors import SaveError
 from game.model import format_date
 from game.output import printable
-from game.saves import AUTOSAVE, SaveStore, SlotInfo, check_slot, shown_folder
+from game.saves import AUTOSAVE, MAX_SLOT, SaveStore, SlotInfo, shown_folder, slot_problem
 from game.tui.screens.confirm import ConfirmScreen
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -50,7 +51,21 @@ def slot_prompt(info: SlotInfo) -> Content:
         where = f"{where} (the end)"
     stats = printable(" · ".join(f"{label} {value}" for label, value in info.stats))
     return Content.assemble((name, "bold"), (f"  saved {saved}", "dim"),
-                            ("\n   ", ""), (where, "$secondary"), ("\n   " + stats, "dim"))
+                            ("\n   ", ""), (where, "$secondary"),
+                            ("\n   " + printable(game_line(info)), ""), ("\n   " + stats, "dim"))
+
+
+def game_line(info: SlotInfo) -> str:
+    """Which game a save belongs to: 'The February Revolution, begun 2026-12-03 14:02 ·
+    12 decisions · led by Lenin' (a save from before these were kept: 'begun: unknown')."""
+    began = "unknown" if info.began_at is None else \
+        time.strftime(TIME_FORMAT, time.localtime(info.began_at))
+    parts = [f"{info.scenario or 'unknown scenario'}, begun {began}"]
+    if info.decisions is not None:
+        parts.append(f"{info.decisions} decision{'' if info.decisions == 1 else 's'}")
+    if info.leader:
+        parts.append(f"led by {info.leader}")
+    return " · ".join(parts)
 
 
 def slot_label(slot: str) -> str:
@@ -71,9 +86,9 @@ def is_automatic(slot: str) -> bool:
 
 def suggest_slot(date_label: str, title: str) -> str:
     """A valid slot name made from the date and event, e.g. 'March 1918 The Assembly'."""
-    words = re.sub(r"[^A-Za-z0-9 _-]+", " ", f"{date_label} {title}").split()
-    name = " ".join(words)[:48].strip()
-    return name if name and name[0].isalnum() else "my game"
+    text = "".join(c if c.isalnum() or c in "_-" else " " for c in f"{date_label} {title}")
+    name = " ".join(text.split())[:MAX_SLOT].strip()
+    return name if slot_problem(name) is None else "my game"
 
 
 class SlotList(OptionList):
@@ -123,7 +138,7 @@ class SaveScreen(ModalScreen[None]):
             yield Static("Save the game", id="save-title", classes="dialog-title")
             yield Static("Slot name:", classes="field-label")
             yield Input(suggestion, placeholder="letters, digits, spaces, - and _",
-                        max_length=48, id="slot-name")
+                        max_length=MAX_SLOT, id="slot-name")
             yield Static("", id="slot-error", classes="field-error", markup=False)
             yield Static("Existing saves (pick one to save over it):", classes="field-label")
             yield Static("No named saves yet.", id="no-saves")
@@ -139,14 +154,8 @@ class SaveScreen(ModalScreen[None]):
         self.query_one("#slot-name", Input).focus()
 
     def problem_with(self, name: str) -> str | None:
-        """Why a name cannot be a slot, or None."""
-        if is_automatic(name):
-            return "'autosave' is kept for the automatic save; choose another name."
-        try:
-            check_slot(name)
-        except SaveError as exc:
-            return str(exc)
-        return None
+        """Why a name cannot be a slot, or None (the store's own rule: `slot_problem`)."""
+        return slot_problem(name, automatic=False)
 
     def show_error(self, message: str | None) -> None:
         """Show (or clear) the inline error under the name."""

@@ -4,7 +4,8 @@ Every decision taken is an entry; picking one (and confirming) returns the game 
 decision to choose otherwise, through `Game.rewind`. The future left behind is kept in
 `game.branches`, listed under the timeline: picking one returns to it (`Game.restore_branch`),
 and the present becomes a branch in its turn. The engine does the replaying; this screen only
-asks and shows. Escape goes back.
+asks and shows. A branch names the choice it took where it parted from this timeline, and the
+month and event where it left off. Escape goes back.
 """
 
 from __future__ import annotations
@@ -43,17 +44,39 @@ def entry_prompt(entry: Entry) -> Content:
 
 
 def branch_prompt(game: Game, branch: Branch) -> Content:
-    """An abandoned future: where it left this timeline and how far it went."""
-    if branch.at < len(game.timeline):
-        entry = game.timeline[branch.at]
-        left = f"at decision {branch.at + 1} ({format_date(entry.date)}, {entry.title})"
-    else:
-        left = f"after decision {branch.at}"
-    reached = f"{branch.title}, {format_date(branch.date)}" if branch.title \
-        else format_date(branch.date)
-    return Content.assemble(("↳ ", "bold $secondary"), (reached, "bold"),
-                            (f"\n   {len(branch.path)} decisions; parted from this timeline "
-                             f"{left}", "dim italic"))
+    """An abandoned future: the choice it took where it parted, and where it left off."""
+    return Content.assemble(("↳ ", "bold $secondary"), (branch_choice(game, branch), "bold"),
+                            (f"\n   {branch_left_off(game, branch)}", "dim italic"))
+
+
+def branch_choice(game: Game, branch: Branch) -> str:
+    """'Chose “Rise now” in July 1917 (The July days)': the decision where the branch parted
+    from this timeline. A branch saved before labels were kept finds its choice in the
+    content, or names the decision by its number."""
+    label = branch.label or _content_label(game, branch)
+    entry = game.timeline[branch.at] if branch.at < len(game.timeline) else None
+    where = f" in {format_date(entry.date)} ({entry.title})" if entry is not None else \
+        f" after decision {branch.at}"
+    return f"Chose “{label}”{where}" if label else f"Went another way{where}"
+
+
+def _content_label(game: Game, branch: Branch) -> str:
+    if branch.at >= len(branch.path):
+        return ""
+    node_id, choice_id = branch.path[branch.at]
+    node = game.story.nodes.get(node_id)
+    for choice in node.choices if node is not None else ():
+        if choice.id == choice_id:
+            return game.text(choice.label)
+    return ""
+
+
+def branch_left_off(game: Game, branch: Branch) -> str:
+    """'Left off in March 1918 at The Assembly, after 5 decisions'."""
+    count = len(branch.path)
+    at = f" at {branch.title}" if branch.title else ""
+    return (f"Left off in {format_date(branch.date)}{at}, after {count} "
+            f"decision{'' if count == 1 else 's'}")
 
 
 class TimelineScreen(Screen[None]):
