@@ -60,7 +60,7 @@ async def test_title_has_new_game_first_and_focused(mini_story, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
-        assert menu_ids(app) == ["new", "load", "help", "quit"]  # no autosave: no Continue
+        assert menu_ids(app) == ["new", "load", "endings", "help", "quit"]  # no autosave: no Continue
         menu = app.screen.query_one("#menu", OptionList)
         assert app.focused is menu and menu.highlighted == 0
         text = screen_text(app)
@@ -252,7 +252,7 @@ async def test_escape_goes_back_to_the_title_and_continue_resumes(mini_story, tm
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, GameScreen)
-        assert menu_ids(app) == ["new", "continue", "load", "help", "quit"]
+        assert menu_ids(app) == ["new", "continue", "load", "endings", "help", "quit"]
         await pilot.press("enter")  # Continue is the default
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)
@@ -270,7 +270,7 @@ async def test_continue_resumes_the_autosave(mini_story, tmp_path):
     again = build(mini_story, tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert menu_ids(again) == ["new", "continue", "load", "help", "quit"]
+        assert menu_ids(again) == ["new", "continue", "load", "endings", "help", "quit"]
         assert "Continue — July 1917 · July days" in screen_text(again)
         await pilot.press("enter")  # Continue is the default
         await pilot.pause()

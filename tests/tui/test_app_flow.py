@@ -172,13 +172,17 @@ async def test_returning_to_a_branch_makes_the_present_a_branch(tmp_path):
         assert app.game.path == []
         await press(pilot, "2")  # the Duma this time
         await press(pilot, "t")
-        assert "The Assembly, January 1918" in screen_text(app)
+        text = screen_text(app)
+        # the branch names the choice it took where it parted, and where it left off
+        assert "↳ Chose “Back the Soviet” in March 1917 (Petrograd)" in text
+        assert "Left off in January 1918 at The Assembly, after 3 decisions" in text
         timeline = app.screen.query_one("#timeline", OptionList)
         timeline.highlighted = timeline.get_option_index("branch-0")
         await press(pilot, "enter", "y")
         assert isinstance(app.screen, GameScreen)
         assert app.game.path == first_future
         assert [b.path for b in app.game.branches] == [[("petrograd", "duma")]]
+        assert app.game.branches[0].label == "Back the Duma"
 
 
 async def test_the_timeline_of_a_new_game_says_nothing_happened_yet(tmp_path):

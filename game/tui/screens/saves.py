@@ -49,6 +49,8 @@ def slot_prompt(info: SlotInfo) -> Content:
     where = printable(" · ".join(x for x in (info.date_label, info.title) if x))
     if info.ending is not None:
         where = f"{where} (the end)"
+    if info.leader:
+        where = f"{where} · led by {printable(info.leader)}"
     stats = printable(" · ".join(f"{label} {value}" for label, value in info.stats))
     return Content.assemble((name, "bold"), (f"  saved {saved}", "dim"),
                             ("\n   ", ""), (where, "$secondary"),
@@ -56,15 +58,13 @@ def slot_prompt(info: SlotInfo) -> Content:
 
 
 def game_line(info: SlotInfo) -> str:
-    """Which game a save belongs to: 'The February Revolution, begun 2026-12-03 14:02 ·
-    12 decisions · led by Lenin' (a save from before these were kept: 'begun: unknown')."""
-    began = "unknown" if info.began_at is None else \
-        time.strftime(TIME_FORMAT, time.localtime(info.began_at))
-    parts = [f"{info.scenario or 'unknown scenario'}, begun {began}"]
+    """Which game a save belongs to: 'The February Revolution · begun 2026-12-03 14:02 ·
+    12 decisions' (a save from before these were kept: 'start time unknown')."""
+    began = "start time unknown" if info.began_at is None else \
+        "begun " + time.strftime(TIME_FORMAT, time.localtime(info.began_at))
+    parts = [info.scenario or "unknown scenario", began]
     if info.decisions is not None:
         parts.append(f"{info.decisions} decision{'' if info.decisions == 1 else 's'}")
-    if info.leader:
-        parts.append(f"led by {info.leader}")
     return " · ".join(parts)
 
 

@@ -55,8 +55,12 @@ def branch_choice(game: Game, branch: Branch) -> str:
     content, or names the decision by its number."""
     label = branch.label or _content_label(game, branch)
     entry = game.timeline[branch.at] if branch.at < len(game.timeline) else None
-    where = f" in {format_date(entry.date)} ({entry.title})" if entry is not None else \
-        f" after decision {branch.at}"
+    if entry is not None:
+        where = f" in {format_date(entry.date)} ({entry.title})"
+    elif branch.at < len(branch.path) and game.node_id == branch.path[branch.at][0]:
+        where = f" in {format_date(game.date)} ({game.headline()}, the decision now open)"
+    else:
+        where = f" after decision {branch.at}"
     return f"Chose “{label}”{where}" if label else f"Went another way{where}"
 
 
