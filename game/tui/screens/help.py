@@ -25,13 +25,15 @@ KEYS = [
     ("Anywhere", [
         ("q", "quit (the game is already saved)"),
         ("? or F1", "this help"),
-        ("ctrl+p", "command palette: new game, save, load, timeline, State of the Union, "
+        ("ctrl+p", "command palette: new game, save, load, endings, timeline, State of the Union, "
                    "help, theme, quit"),
         ("Escape", "close a dialog, go back"),
         ("Tab / shift+Tab", "move between parts of the screen"),
     ]),
     ("Title and menus", [
         ("↑ ↓, Enter", "pick an entry (or click it)"),
+        ("Endings", "the gallery of endings: Enter reopens one you have found; the others "
+                    "show a hint"),
     ]),
     ("Playing", [
         ("1 – 9", "take that choice"),
