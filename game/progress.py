@@ -7,7 +7,8 @@
 The file is keyed by the game's title, so two content sets never mix. It is a nicety, not a
 save: a missing, damaged or unwritable file counts as "nothing discovered yet" and never stops
 play (writing returns False instead of raising); `reached` also gives the one sentence that
-says why a file was set aside.
+says why a file cannot be used. Such a file is renamed `_progress-damaged.json` when the next
+ending is recorded, so nothing is thrown away.
 
 The file (format 2):
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from game.engine import Game
 
 PROGRESS_FILE = "_progress.json"  # "_" keeps it out of the save list: no slot starts so
+DAMAGED_FILE = "_progress-damaged.json"  # an unusable file, kept when a fresh one is written
 KIND = "many-octobers-progress"
 FORMAT = 2
 MAX_BYTES = 1024 * 1024
@@ -117,8 +120,8 @@ def _read(saves_dir: Path | str) -> _File:
 
 
 def _problem(path: Path, reason: str) -> str:
-    return (f"The endings file {path} is set aside ({reason}); endings reached from now on "
-            "are recorded afresh.")
+    return (f"The endings file {path} cannot be used ({reason}); the next ending you reach "
+            f"starts a fresh one, and the old file is kept beside it as {DAMAGED_FILE}.")
 
 
 def read_progress(saves_dir: Path | str) -> dict[str, list[str]]:
@@ -143,7 +146,7 @@ def discovered(saves_dir: Path | str, story: Story) -> tuple[int, int]:
 
 def reached(saves_dir: Path | str, story: Story) -> tuple[dict[str, Reached], str | None]:
     """The endings of this story found so far (id -> what is remembered of each), and the
-    sentence that says why the file was set aside, or None."""
+    sentence that says why the file cannot be used, or None."""
     file = _read(saves_dir)
     known = {ending.id for ending in story.endings}
     out = {ending_id: Reached(ending_id) for ending_id in file.endings.get(story.title, [])
@@ -168,7 +171,13 @@ def record_ending(saves_dir: Path | str, story: Story, ending_id: str,
     file.endings[story.title] = sorted(found | set(records) | {ending_id})
     if game is not None:
         records[ending_id] = record_of(game, earlier=listed)
-    return _write(progress_path(saves_dir), file, (story.title, ending_id))
+    path = progress_path(saves_dir)
+    if file.problem is not None:  # keep the unusable file for whoever wants to look at it
+        try:
+            os.replace(path, path.with_name(DAMAGED_FILE))
+        except OSError:
+            pass  # the write below replaces it
+    return _write(path, file, (story.title, ending_id))
 
 
 def record_of(game: Game, earlier: bool = False) -> dict[str, Any]:

@@ -102,7 +102,7 @@ def test_the_plain_gallery_wraps_to_the_width_and_never_splits_a_word(tmp_path, 
 def test_the_plain_gallery_shows_the_files_problem(tmp_path, mini_story):
     progress_path(tmp_path).write_text("{broken", encoding="utf-8")
     text = render_plain(build(mini_story, tmp_path))
-    assert "set aside (it is truncated or damaged)" in " ".join(text.split())
+    assert "cannot be used (it is truncated or damaged)" in " ".join(text.split())
 
 
 def test_g_in_plain_mode_shows_the_gallery(tmp_path, mini_story):

@@ -162,13 +162,16 @@ def test_a_bad_file_is_one_sentence_and_never_a_crash(tmp_path, mini_story):
         progress_path(tmp_path).write_text(junk, encoding="utf-8", errors="surrogateescape")
         found, problem = reached(tmp_path, mini_story)
         assert found == {}
-        assert problem == (f"The endings file {progress_path(tmp_path)} is set aside "
-                           f"(it is {reason}); endings reached from now on are recorded "
-                           "afresh.")
+        assert problem == (f"The endings file {progress_path(tmp_path)} cannot be used "
+                           f"(it is {reason}); the next ending you reach starts a fresh one, "
+                           "and the old file is kept beside it as _progress-damaged.json.")
     progress_path(tmp_path).unlink()
     progress_path(tmp_path).symlink_to(tmp_path / "elsewhere.json")
     found, problem = reached(tmp_path, mini_story)
-    assert found == {} and "symbolic link" in problem and problem.count(".") <= 2
+    assert found == {} and problem == (
+        f"The endings file {progress_path(tmp_path)} cannot be used (it is a symbolic link, "
+        "which the game never follows); the next ending you reach starts a fresh one, and the "
+        "old file is kept beside it as _progress-damaged.json.")
     progress_path(tmp_path).unlink()
     progress_path(tmp_path).write_bytes(b" " * (progress.MAX_BYTES + 1))
     assert "larger than" in reached(tmp_path, mini_story)[1]
@@ -200,3 +203,12 @@ def test_an_outgrown_file_sheds_old_epilogues_first(tmp_path, mini_story, monkey
     assert "epilogue" not in data["reached"]["Another game"]["x"]
     assert data["reached"]["Another game"]["x"]["at"] == 1_500_000_000
     assert reached(tmp_path, mini_story)[0]["democratic"].has_epilogue
+
+
+def test_an_unusable_file_is_kept_aside_when_a_fresh_one_is_written(tmp_path, mini_story):
+    progress_path(tmp_path).write_bytes(b"{half a file")
+    assert record_ending(tmp_path, mini_story, "grey")
+    assert (tmp_path / progress.DAMAGED_FILE).read_bytes() == b"{half a file"
+    assert reached(tmp_path, mini_story)[1] is None
+    assert discovered(tmp_path, mini_story) == (1, 3)
+    assert SaveStore(tmp_path).slots() == []  # neither file is listed as a save

@@ -60,7 +60,8 @@ async def test_title_has_new_game_first_and_focused(mini_story, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
-        assert menu_ids(app) == ["new", "load", "endings", "help", "quit"]  # no autosave: no Continue
+        # no autosave: no Continue
+        assert menu_ids(app) == ["new", "load", "endings", "help", "quit"]
         menu = app.screen.query_one("#menu", OptionList)
         assert app.focused is menu and menu.highlighted == 0
         text = screen_text(app)

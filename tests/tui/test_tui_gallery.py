@@ -140,7 +140,7 @@ async def test_a_damaged_endings_file_is_one_sentence_in_the_gallery(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await open_from_title(pilot)
         text = screen_text(app)
-        assert "is set aside (it is truncated or damaged); endings reached from now on" in \
+        assert "cannot be used (it is truncated or damaged); the next ending you reach" in \
             " ".join(text.split())
         assert "0 of 3 found" in text
 
