@@ -25,7 +25,7 @@ CRISES = {
     "crisis_alma_ata": ("barbarossa", "gorbachev", ()),
 }
 BOLSHEVIK_QUESTIONS = {"tenth_congress", "general_secretary", "who_leads",
-                       "congress_of_victors"}
+                       "congress_of_victors", "sverdlov"}
 CABINET_QUESTIONS = {"cabinet_tax_1921", "cabinet_appointments_1922", "cabinet_premier"}
 # The choices of March 1921 that also settle the coalition's law on parties (after a rising).
 PARTY_LAW = {("cabinet_tax_1921", choice) for choice in ("tax_and_ban", "nep_free_soviets",
