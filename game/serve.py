@@ -22,6 +22,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from game.saves import MAX_SESSIONS
+
+# Games at once: one for each autosave slot two copies of the game can keep apart
+# (saves.MAX_SESSIONS), which also bounds the processes a server on a network can be made to
+# start.
+MAX_GAMES = MAX_SESSIONS
+
 INSTALL_HINT = ("the browser version needs textual-serve, which is not installed: "
                 "pip install 'many-octobers[web]' (or pip install textual-serve) adds it.")
 
@@ -132,10 +139,12 @@ def _server_class() -> Any:
     class GameServer(Server):
         open_sockets: set[web.WebSocketResponse]
         ready_message = ""
+        games = 0  # running now, one per connected tab
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.open_sockets = set()
+            self.services: dict[web.WebSocketResponse, Any] = {}
 
         def serve(self, debug: bool = False) -> None:
             """textual-serve's `serve`, saying where the game is once the port is open."""
@@ -166,6 +175,7 @@ def _server_class() -> Any:
         async def _process_messages(self, websocket: web.WebSocketResponse,
                                     app_service: Any) -> None:
             self.open_sockets.add(websocket)
+            self.services[websocket] = app_service
             try:
                 await super()._process_messages(websocket, app_service)
             finally:
@@ -189,6 +199,28 @@ def _server_class() -> Any:
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             if not websocket_allowed(request.headers.get("Origin"), request.host, self.host):
                 raise web.HTTPForbidden(text="this page may not start a game here")
-            return await super().handle_websocket(request)
+            if self.games >= MAX_GAMES:
+                raise web.HTTPServiceUnavailable(text=f"{MAX_GAMES} games are running here "
+                                                      "already; close a tab first")
+            self.games += 1
+            try:
+                websocket: web.WebSocketResponse = await super().handle_websocket(request)
+                await self._reap(self.services.pop(websocket, None))
+                return websocket
+            finally:
+                self.games -= 1
+
+        async def _reap(self, app_service: Any) -> None:
+            """Wait for a tab's game to end once textual-serve has asked it to quit (it saved
+            itself after every choice), killing it after 10 seconds; so the server stops only
+            once every game has."""
+            process = getattr(app_service, "_process", None)
+            if process is None:
+                return
+            try:
+                await asyncio.wait_for(process.wait(), 10)
+            except asyncio.TimeoutError:
+                process.kill()
+                await process.wait()
 
     return GameServer

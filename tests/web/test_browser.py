@@ -15,12 +15,8 @@ Run as a script, it takes the screenshot in docs/ of the campaign in a browser:
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import signal
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -29,8 +25,8 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent.parent
-MINI = REPO / "tests" / "fixtures" / "mini"
+from serve_helpers import MINI, REPO, Server, find_chromium, game_processes, games_down_to
+
 OUTPUT = REPO / "tests" / "output"  # gitignored: the screenshots of the last run
 WAIT_MS = 20_000  # the longest any one step may take before the test fails
 
@@ -63,88 +59,6 @@ SHOWS = f"""(wanted) => {{
   const text = ({SCREEN})();
   return text !== null && wanted.every((part) => text.includes(part));
 }}"""
-
-
-def find_chromium() -> str | None:
-    """The distribution's Chromium, or None."""
-    named = os.environ.get("OCTOBERS_CHROMIUM")
-    if named:
-        return named if Path(named).is_file() else None
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def game_processes(saves: Path) -> list[int]:
-    """The ids of the `play` processes running on `saves` (Linux's /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"play" in argv and str(saves).encode() in argv and b"env" not in argv[:1]:
-            found.append(int(entry.name))
-    return found
-
-
-class Server:
-    """`octobers serve` in a process group of its own, stopped in all cases."""
-
-    def __init__(self, saves: Path, log: Path, content: Path | None):
-        self.port = free_port()
-        self.saves = saves
-        self.log = log
-        args = [sys.executable, "-m", "game", "serve", "--port", str(self.port),
-                "--saves-dir", str(saves)]
-        if content is not None:
-            args += ["--content", str(content)]
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(args, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
-        self.url = f"http://127.0.0.1:{self.port}/"
-
-    def wait_listening(self, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"octobers serve stopped:\n{self.output()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"octobers serve did not listen in {seconds} s:\n{self.output()}")
-
-    def output(self) -> str:
-        return self.log.read_text("utf-8", "replace")
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL for the server and whatever is left in its group."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)  # the group's games, if any is left
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 @pytest.fixture
@@ -252,12 +166,17 @@ def test_a_game_in_the_browser(browser_kit: Any, server: Server) -> None:
             if Path("/proc").is_dir():
                 assert len(game_processes(server.saves)) == 2
             assert "Timeline · Mini Octobers" in screen(page)
+            press(second, "q")  # quitting a tab's game ends its process; the page says so
+            sync_api.expect(second.get_by_text("Session ended.")).to_be_visible()
+            if Path("/proc").is_dir():
+                assert games_down_to(server.saves, 1) == 1
+            second.get_by_role("button", name="Restart").click()  # a new game, a new process
+            wait_for(second, "New game", "endings discovered")
+            if Path("/proc").is_dir():
+                assert len(game_processes(server.saves)) == 2
             second.close()
             if Path("/proc").is_dir():  # closing the tab ends its game
-                deadline = time.monotonic() + 15
-                while len(game_processes(server.saves)) > 1 and time.monotonic() < deadline:
-                    time.sleep(0.1)
-                assert len(game_processes(server.saves)) == 1
+                assert games_down_to(server.saves, 1) == 1
 
             assert (server.saves / "autosave.json").is_file()  # saves go to --saves-dir
 
@@ -268,10 +187,7 @@ def test_a_game_in_the_browser(browser_kit: Any, server: Server) -> None:
             sync_api.expect(page.locator("body")).to_have_class(re.compile("-closed"))
             assert page.get_by_text("Session ended.").is_visible()
             if Path("/proc").is_dir():
-                deadline = time.monotonic() + 15
-                while game_processes(server.saves) and time.monotonic() < deadline:
-                    time.sleep(0.1)
-                assert game_processes(server.saves) == []
+                assert games_down_to(server.saves, 0) == 0
             assert "Traceback" not in server.output()
         finally:
             browser.close()
