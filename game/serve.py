@@ -60,7 +60,7 @@ def play_command(saves_dir: Path, content_dirs: Sequence[Path] = ()) -> str:
 
     It runs this very copy of the game: the interpreter serving, with `-P` so that a `game`
     folder in the current directory is never imported instead; when the package is not
-    installed where that interpreter looks (a checkout run as `python3 -m game`), the folder
+    installed in a site-packages folder (a checkout run as `python3 -m game`), the folder
     above it goes first on PYTHONPATH.
     """
     args = [sys.executable, "-P", "-m", "game", "play",
@@ -68,11 +68,17 @@ def play_command(saves_dir: Path, content_dirs: Sequence[Path] = ()) -> str:
     for folder in content_dirs:
         args += ["--content", str(folder.absolute())]
     root = str(Path(__file__).resolve().parent.parent)
-    installed = {str(Path(p).resolve()) for p in sys.path[1:] if p}
-    if root not in installed:
+    if root not in _site_folders():
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
         args = ["env", f"PYTHONPATH={path}", *args]
     return shlex.join(args)
+
+
+def _site_folders() -> set[str]:
+    import site
+
+    folders = [*site.getsitepackages(), site.getusersitepackages()]
+    return {str(Path(folder).resolve()) for folder in folders}
 
 
 def websocket_allowed(origin: str | None, host_header: str, bound_host: str) -> bool:
@@ -219,7 +225,7 @@ def _server_class() -> Any:
                 return
             try:
                 await asyncio.wait_for(process.wait(), 10)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 process.kill()
                 await process.wait()
 

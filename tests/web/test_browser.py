@@ -70,7 +70,7 @@ def browser_kit() -> Any:
         "playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
     chromium = find_chromium()
     if chromium is None:
-        pytest.skip("no Chromium: apt-get install chromium (or set OCTOBERS_CHROMIUM)")
+        pytest.skip("no Chromium: apt-get install chromium, or set OCTOBERS_CHROMIUM to its path")
     return sync_api, chromium
 
 

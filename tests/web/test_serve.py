@@ -30,6 +30,8 @@ def test_the_tab_command_quotes_every_path(tmp_path):
     packs = [tmp_path / "pack one", tmp_path / 'pack "two"']
     argv = shlex.split(play_command(saves, packs))
     python = argv.index(sys.executable)
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    assert argv[:python] == ["env", f"PYTHONPATH={path}"]  # this checkout, first
     assert argv[python + 1:] == ["-P", "-m", "game", "play", "--saves-dir", str(saves),
                                  "--content", str(packs[0]), "--content", str(packs[1])]
 
