@@ -205,12 +205,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     warnings = [p for p in problems if p.severity != "error"]
     failed = bool(errors) or (args.strict and bool(warnings))
     problems = sorted(problems, key=lambda p: (p.where.path, p.where.line, p.where.col))
+    from game.extensions import changes_json, describe_changes
+
+    changes = story.changes if story is not None else ()
     if args.format == "json":
         print(json.dumps({"ok": not failed, "errors": len(errors), "warnings": len(warnings),
-                          "problems": [p.to_json() for p in problems]}, indent=2))
+                          "problems": [p.to_json() for p in problems],
+                          "packs": changes_json(changes)}, indent=2))
         return 1 if failed else 0
     for problem in problems:
         print(problem.format())
+    for line in describe_changes(changes):
+        print(line)
     if story is not None and not failed:
         print(f"ok: {len(story.nodes)} nodes, {len(story.endings)} endings, "
               f"{len(story.scenarios)} scenarios in {len(story.files)} files"
