@@ -91,11 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
         add_audit_parser,
         add_graph_parser,
         add_new_branch_parser,
+        add_proof_parser,
+        add_schema_parser,
     )
 
     add_audit_parser(commands, _content_arg)
     add_graph_parser(commands, _content_arg)
     add_new_branch_parser(commands, _content_arg)
+    add_schema_parser(commands)
+    add_proof_parser(commands, _content_arg)
 
     export = commands.add_parser("export", help="write a saved game as a Markdown chronicle")
     export.add_argument("slot", metavar="SLOT", help="the save slot, e.g. autosave")
@@ -164,6 +168,10 @@ def _run(command: str, args: argparse.Namespace, argv: list[str],
             return cmd_simulate(args, parser)
         if command == "audit":
             return cmd_audit(args, parser)
+        if command in ("schema", "proof"):
+            from game.authoring.commands import cmd_proof, cmd_schema
+
+            return cmd_schema(args) if command == "schema" else cmd_proof(args, _load)
         if command in ("graph", "new-branch"):
             return cmd_authoring(command, args, parser)
         if command == "export":

@@ -60,8 +60,9 @@ def extend_node(loader: Any, raw: Any, text: tuple[Paragraph, ...], choices: lis
         for choice, cfile in raw.choices:
             if cfile is file and isinstance(choice, YMap) and choice.get("id") is not None \
                     and _inside(choice, spec):
+                label = choice.get("label")
                 _record(loader, pack, raw.node_id, "choice added", str(choice["id"]),
-                        r.ref(choice["id"]))
+                        r.ref(choice["id"]), str(label) if isinstance(label, YStr) else "")
         if "text" in spec:
             for item in r.sequence(spec["text"], f"{what}: text") or []:
                 _add_paragraph(loader, r, item, what, paragraphs, pack, raw.node_id)
@@ -84,8 +85,9 @@ def _pack(loader: Any, layer: int) -> str:
     return display_path(loader.dirs[layer])
 
 
-def _record(loader: Any, pack: str, node: str, kind: str, item: str, where: SourceRef) -> None:
-    loader.changes.append(PackChange(pack, node, kind, item, where))
+def _record(loader: Any, pack: str, node: str, kind: str, item: str, where: SourceRef,
+            text: str = "") -> None:
+    loader.changes.append(PackChange(pack, node, kind, item, where, text))
 
 
 def _add_paragraph(loader: Any, r: Reader, item: Any, what: str, paragraphs: list[Paragraph],
@@ -94,7 +96,7 @@ def _add_paragraph(loader: Any, r: Reader, item: Any, what: str, paragraphs: lis
         template = loader.template(r, item, f"{what}: text")
         if template is not None:
             paragraphs.append(Paragraph(template))
-            _record(loader, pack, node, "paragraph added", "", r.ref(item))
+            _record(loader, pack, node, "paragraph added", "", r.ref(item), str(item))
         return
     spec = r.mapping(item, f"{what}: text: paragraph")
     if spec is None:
@@ -127,7 +129,8 @@ def _add_paragraph(loader: Any, r: Reader, item: Any, what: str, paragraphs: lis
         at = index + shift
     if template is not None:
         paragraphs.insert(at, Paragraph(template, when, pid))
-        _record(loader, pack, node, "paragraph added", pid or "", r.ref(spec))
+        _record(loader, pack, node, "paragraph added", pid or "", r.ref(spec),
+                template.source)
 
 
 def _hide(loader: Any, r: Reader, item: Any, what: str, paragraphs: list[Paragraph],

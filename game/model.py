@@ -219,6 +219,7 @@ class PackChange:
     kind: str  # one of CHANGE_KINDS
     item: str  # the id of what was added or hidden ('' when it has none)
     where: SourceRef
+    text: str = ""  # what was added: a paragraph's text, a choice's label (for `proof`)
 
 
 CHANGE_KINDS = ("node added", "node replaced", "choice added", "paragraph added",
