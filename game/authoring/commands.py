@@ -20,14 +20,23 @@ def add_graph_parser(commands: Any, content_arg: Any) -> None:
     """Declare `octobers graph`."""
     graph = commands.add_parser("graph", help="draw the story as a graph (Graphviz or Mermaid)")
     content_arg(graph)
-    graph.add_argument("--format", choices=("dot", "mermaid"), default=None,
-                       help="dot (Graphviz) or mermaid (default: from the -o file's "
-                            "extension, else dot)")
-    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    graph.add_argument("--format", choices=("dot", "mermaid", *IMAGE_FORMATS), default=None,
+                       help="dot (Graphviz text), mermaid, or an image drawn by Graphviz's "
+                            "dot: svg, png, pdf (default: from the -o file's extension, "
+                            "else dot)")
+    graph.add_argument("-o", "--output", metavar="FILE",
+                       help="write to FILE (default: stdout); .svg, .png and .pdf are drawn "
+                            "with Graphviz")
     graph.add_argument("--from", dest="year_from", type=int, metavar="YEAR",
                        help="only events from this year on")
     graph.add_argument("--to", dest="year_to", type=int, metavar="YEAR",
                        help="only events up to this year")
+
+
+IMAGE_FORMATS = ("svg", "png", "pdf")
+GRAPHVIZ_HELP = ("install Graphviz (Debian/Ubuntu: sudo apt install graphviz; Fedora: sudo dnf "
+                 "install graphviz; macOS: brew install graphviz; Windows: winget install "
+                 "graphviz; or https://graphviz.org/download/)")
 
 
 def add_audit_parser(commands: Any, content_arg: Any) -> None:
@@ -83,15 +92,24 @@ def cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser, story: 
             args.year_from > args.year_to:
         parser.error(f"--from {args.year_from} is after --to {args.year_to}")
     fmt = args.format
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
     if fmt is None:
-        suffix = Path(args.output).suffix.lower() if args.output else ""
-        fmt = "mermaid" if suffix in (".mmd", ".mermaid") else "dot"
+        fmt = "mermaid" if suffix in ("mmd", "mermaid") else \
+            suffix if suffix in IMAGE_FORMATS else "dot"
+    elif fmt in ("dot", "mermaid") and suffix in IMAGE_FORMATS:
+        text_suffix = "mmd" if fmt == "mermaid" else "dot"
+        parser.error(f"--format {fmt} writes text, not a .{suffix} image: leave out --format "
+                     f"to draw the image with Graphviz, or write to a .{text_suffix} file")
+    if fmt in IMAGE_FORMATS and (not args.output or args.output == "-"):
+        parser.error(f"--format {fmt} needs -o FILE")
     years = [year_of(n.date) for n in story.nodes.values()]
     if years and ((args.year_from is not None and args.year_from > max(years)) or
                   (args.year_to is not None and args.year_to < min(years))):
         parser.error(f"no events in that span: the story runs from {min(years)} to "
                      f"{max(years)}")
-    text = render(story, fmt, args.year_from, args.year_to)
+    text = render(story, "mermaid" if fmt == "mermaid" else "dot", args.year_from, args.year_to)
+    if fmt in IMAGE_FORMATS:
+        return _draw(text, fmt, args.output)
     if not args.output or args.output == "-":
         sys.stdout.write(text)
         return 0
@@ -101,6 +119,40 @@ def cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser, story: 
         sys.stderr.write(f"octobers: cannot write {args.output}: {exc.strerror or exc}\n")
         return 1
     sys.stderr.write(f"wrote {args.output} ({fmt})\n")
+    return 0
+
+
+def _draw(dot_text: str, fmt: str, output: str) -> int:
+    """Render DOT text to an image file with Graphviz's `dot`, or say how to get it."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("dot")
+    if program is None:
+        sys.stderr.write(f"octobers: drawing {output} needs Graphviz's `dot` program, which "
+                         f"is not installed: {GRAPHVIZ_HELP}. Or write the graph as text: "
+                         f"-o {Path(output).with_suffix('.dot')} (Graphviz) or "
+                         f"-o {Path(output).with_suffix('.mmd')} (Mermaid).\n")
+        return 1
+    try:
+        done = subprocess.run([program, f"-T{fmt}"], input=dot_text.encode("utf-8"),
+                              capture_output=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        sys.stderr.write(f"octobers: Graphviz's dot failed: {exc}\n")
+        return 1
+    if done.returncode != 0 or not done.stdout:
+        detail = done.stderr.decode("utf-8", "replace").strip()
+        sys.stderr.write(f"octobers: Graphviz's dot failed (exit {done.returncode})"
+                         + (f": {detail}" if detail else "") + "\n")
+        return 1
+    from game.safefiles import write_atomic
+
+    try:
+        write_atomic(Path(output), done.stdout)
+    except OSError as exc:
+        sys.stderr.write(f"octobers: cannot write {output}: {exc.strerror or exc}\n")
+        return 1
+    sys.stderr.write(f"wrote {output} ({fmt}, drawn by Graphviz)\n")
     return 0
 
 
