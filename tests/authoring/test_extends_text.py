@@ -258,3 +258,21 @@ def test_the_campaigns_purges_event_names_its_kirov_paragraphs():
             "terrorism_act"} <= set(ids)
     chief = next(p for p in story.nodes["purges"].text if p.id == "chief_since_kirov")
     assert "since Kirov died" in chief.template.source
+
+
+def test_the_documented_example_loads_over_the_campaign(tmp_path):
+    docs = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    block = next(b for b in docs.split("```yaml\n")[1:] if b.lstrip().startswith(
+        "- extends: purges"))
+    example = textwrap.dedent(block.split("```")[0])
+    mine = write(tmp_path / "kirov_pack", **{
+        "pack.yaml": "name: kirov_pack\nversion: \"0.1\"\nflags: [kirov_lives]\n",
+        "events__purges.yaml": example})
+    story = load_story([REPO / "content", mine])
+    purges = story.nodes["purges"]
+    at = [p.id for p in purges.text].index("chief_since_kirov")
+    assert purges.text[at + 1].id == "kirov_at_the_table"
+    great = next(c for c in purges.choices if c.id == "great_purge")
+    assert great.hidden is not None and great.hidden.source == "flags.kirov_lives"
+    limited = next(c for c in purges.choices if c.id == "limited_purge")
+    assert [o.weight for o in limited.outcomes if o.id == "limits_raised"] == [0.0]
