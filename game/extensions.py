@@ -57,6 +57,7 @@ def extend_node(loader: Any, raw: Any, text: tuple[Paragraph, ...], choices: lis
         r = file.reader
         pack = _pack(loader, file.layer)
         what = f"extends '{raw.node_id}'"
+        before = len(loader.changes), len(loader.problems)
         for choice, cfile in raw.choices:
             if cfile is file and isinstance(choice, YMap) and choice.get("id") is not None \
                     and _inside(choice, spec):
@@ -70,6 +71,9 @@ def extend_node(loader: Any, raw: Any, text: tuple[Paragraph, ...], choices: lis
             for item in r.sequence(spec["hide"], f"{what}: hide") or []:
                 paragraphs, choices = _hide(loader, r, item, what, paragraphs, choices, pack,
                                             raw.node_id)
+        if (len(loader.changes), len(loader.problems)) == before:
+            r.error(spec["extends"], f"{what} adds nothing: give it choices, text (paragraphs "
+                                     "to add) or hide (ids to hide)")
     return tuple(paragraphs), choices
 
 
@@ -93,6 +97,8 @@ def _record(loader: Any, pack: str, node: str, kind: str, item: str, where: Sour
 def _add_paragraph(loader: Any, r: Reader, item: Any, what: str, paragraphs: list[Paragraph],
                    pack: str, node: str) -> None:
     if isinstance(item, YStr):
+        if not item.strip():
+            return
         template = loader.template(r, item, f"{what}: text")
         if template is not None:
             paragraphs.append(Paragraph(template))

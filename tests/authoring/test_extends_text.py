@@ -276,3 +276,13 @@ def test_the_documented_example_loads_over_the_campaign(tmp_path):
     assert great.hidden is not None and great.hidden.source == "flags.kirov_lives"
     limited = next(c for c in purges.choices if c.id == "limited_purge")
     assert [o.weight for o in limited.outcomes if o.id == "limits_raised"] == [0.0]
+
+
+def test_an_extends_that_adds_nothing_is_an_error(base, tmp_path):
+    empty = pack(tmp_path, """\
+        - extends: kirov
+          text: []
+        """)
+    assert problems(base, empty) == [
+        "x.yaml:1:12: extends 'kirov' adds nothing: give it choices, text (paragraphs to add) "
+        "or hide (ids to hide)"]
