@@ -55,6 +55,11 @@ def _object(keys: Sequence[str], props: dict[str, Any], required: Sequence[str] 
     return out
 
 
+def _doc(schema: dict[str, Any], text: str) -> dict[str, Any]:
+    """A property's schema with the line an editor shows on hover."""
+    return {**schema, "description": text}
+
+
 def _table(value: dict[str, Any]) -> dict[str, Any]:
     """A mapping from ids to values (variables, effects)."""
     return {"type": "object", "propertyNames": {"$ref": "#/$defs/id"},
@@ -68,9 +73,16 @@ def build_schema() -> dict[str, Any]:
         "extension", "ending", "scenario", "variable", "text_variable", "game", "pack",
         "event_file")}
     effect_props: dict[str, Any] = {
-        "effects": _table({"anyOf": [{"type": "integer"}, {"type": "string"}]}),
-        "assign": _table({"anyOf": [{"type": "integer"}, {"type": "string"}]}),
-        "set": IDS, "clear": IDS, "texts": _table(TEXT), "log": TEXT, "goto": ref["id"],
+        "effects": _doc(_table({"anyOf": [{"type": "integer"}, {"type": "string"}]}),
+                        "changes to variables: {stability: +5, industry: \"-x // 2\"}"),
+        "assign": _doc(_table({"anyOf": [{"type": "integer"}, {"type": "string"}]}),
+                       "variables set to a value: {stability: 50}"),
+        "set": _doc(IDS, "flags raised: [flag, ...]"),
+        "clear": _doc(IDS, "flags lowered: [flag, ...]"),
+        "texts": _doc(_table(TEXT), "text variables set: {leader: Kirov}"),
+        "log": _doc(TEXT, "the line written in the timeline"),
+        "goto": _doc(ref["id"], "the node (or ending) that comes next, instead of the "
+                                "calendar"),
     }
     paragraph = {"anyOf": [TEXT, _object(loader.PARAGRAPH_KEYS, {
         "id": ref["id"], "when": ref["expr"], "text": TEXT}, ["text"])]}
@@ -89,25 +101,40 @@ def build_schema() -> dict[str, Any]:
                                       "{id, when, text}"},
         "effect": _object(loader.EFFECT_KEYS, effect_props),
         "outcome": _object(loader.OUTCOME_KEYS, {
-            "id": ref["id"], "weight": NUMBER_OR_EXPR, **effect_props}),
+            "id": _doc(ref["id"], "optional, so that a pack can hide this outcome"),
+            "weight": _doc(NUMBER_OR_EXPR, "how likely, against the other outcomes (a number "
+                                           "or an expression; default 1)"),
+            **effect_props}),
         "choice": _object(loader.CHOICE_KEYS, {
-            "id": ref["id"], "label": TEXT, "when": ref["expr"], "locked": TEXT,
-            "outcomes": {"type": "array", "items": ref["outcome"], "minItems": 1},
-            "ai": NUMBER_OR_EXPR, **effect_props}, ["id", "label"]),
+            "id": ref["id"], "label": _doc(TEXT, "what the player reads"),
+            "when": _doc(ref["expr"], "the choice is open only when this holds"),
+            "locked": _doc(TEXT, "shown, greyed, when 'when' does not hold (else hidden)"),
+            "outcomes": _doc({"type": "array", "items": ref["outcome"], "minItems": 1},
+                             "weighted results: one is drawn"),
+            "ai": _doc(NUMBER_OR_EXPR, "how much simulate's weighted policy likes it"),
+            **effect_props}, ["id", "label"]),
         "node": _object(loader.NODE_KEYS, {
-            "id": ref["id"], "date": ref["date"], "until": ref["date"], "when": ref["expr"],
-            "priority": INT, "title": TEXT, "text": ref["paragraphs"], "history": TEXT,
-            "enter": ref["effect"], "choices": {"type": "array", "items": ref["choice"]},
-            "replace": BOOL}, ["id", "date", "title", "text"], "an event"),
-        "extension": _object(loader.EXTEND_KEYS, {
-            "extends": ref["id"],
+            "id": ref["id"], "date": _doc(ref["date"], "the first month it can come up"),
+            "until": _doc(ref["date"], "the last month it can come up (default: date)"),
+            "when": _doc(ref["expr"], "it comes up only when this holds"),
+            "priority": _doc(INT, "higher first among events due the same month"),
+            "title": TEXT, "text": ref["paragraphs"],
+            "history": _doc(TEXT, "In our timeline: what really happened, past tense"),
+            "enter": _doc(ref["effect"], "effects applied as the event comes up"),
             "choices": {"type": "array", "items": ref["choice"]},
-            "text": {"type": "array", "items": {"anyOf": [TEXT, _object(
+            "replace": _doc(BOOL, "a pack's node replacing an earlier layer's node of this "
+                                  "id")}, ["id", "date", "title", "text"], "an event"),
+        "extension": _object(loader.EXTEND_KEYS, {
+            "extends": _doc(ref["id"], "the node of an earlier layer this block adds to"),
+            "choices": _doc({"type": "array", "items": ref["choice"]}, "choices added"),
+            "text": _doc({"type": "array", "items": {"anyOf": [TEXT, _object(
                 extensions.TEXT_KEYS, {"id": ref["id"], "when": ref["expr"], "text": TEXT,
                                        "before": ref["id"], "after": ref["id"]},
-                ["text"])]}},
-            "hide": {"type": "array", "items": {"anyOf": [ref["id"], _object(
+                ["text"])]}}, "paragraphs added: at the end, or before/after a paragraph id"),
+            "hide": _doc({"type": "array", "items": {"anyOf": [ref["id"], _object(
                 extensions.HIDE_KEYS, {"id": ref["id"], "when": ref["expr"]}, ["id"])]}},
+                "paragraphs, choices or outcomes hidden, by id, while 'when' holds "
+                "(always without one)"),
         }, ["extends"], "a pack's additions to a node of an earlier layer"),
         "ending": _object(loader.ENDING_KEYS, {
             "id": ref["id"], "title": TEXT, "text": ref["paragraphs"], "when": ref["expr"],
