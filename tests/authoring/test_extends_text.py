@@ -272,6 +272,9 @@ def test_the_documented_example_loads_over_the_campaign(tmp_path):
     purges = story.nodes["purges"]
     at = [p.id for p in purges.text].index("chief_since_kirov")
     assert purges.text[at + 1].id == "kirov_at_the_table"
+    chief = purges.text[at]
+    assert chief.when is not None and chief.when.source.startswith("(visited('kirov')")
+    assert chief.when.source.endswith(" and not (flags.kirov_lives)")
     great = next(c for c in purges.choices if c.id == "great_purge")
     assert great.hidden is not None and great.hidden.source == "flags.kirov_lives"
     limited = next(c for c in purges.choices if c.id == "limited_purge")
