@@ -26,7 +26,8 @@ ID: dict[str, Any] = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
 EXPR: dict[str, Any] = {"type": "string",
                         "description": "an expression, in quotes: \"stability > 40 and "
                                        "flags.x\""}
-TEXT: dict[str, Any] = {"type": "string"}
+# Text: the loader reads every scalar as written, so `title: 1984` is text too.
+TEXT: dict[str, Any] = {"type": ["string", "number", "boolean"]}
 DATE: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{1,2}$",
                         "description": "a month, YYYY-MM"}
 INT: dict[str, Any] = {"anyOf": [{"type": "integer"}, {"type": "string",
