@@ -33,7 +33,7 @@ from game.chronicle import (
 )
 from game.engine import ChoiceView, Game, TurnResult
 from game.errors import GameError, SaveError
-from game.model import MONTHS, format_date
+from game.model import MONTHS, Story, format_date
 from game.output import printable
 from game.plaintext import inline_text, markdown_lines, wrap_line
 from game.progress import discovered, record_ending
@@ -241,6 +241,7 @@ class PlainSession:
         self.out = stdout
         self.width = width if width is not None else shutil.get_terminal_size((80, 24)).columns
         self.dev = dev
+        self._guide: tuple[Story, list[str]] | None = None
         try:
             self.interactive = stdin.isatty()
         except (AttributeError, ValueError, OSError):
@@ -266,7 +267,7 @@ class PlainSession:
     def prompt(self, text: str) -> str | None:
         """Ask on one line (wrapped if the width needs it); the answer, or None at the end
         of input."""
-        lines = wrap_line(text, self.width)
+        lines = wrap_line(text, self.width - 1)  # room for the space after it
         for line in lines[:-1]:
             self.out.write(line + "\n")
         self.out.write(lines[-1] + " ")
@@ -596,8 +597,11 @@ class PlainSession:
         self.say(f"Chronicle written to {path}")
 
     def cmd_union(self, argument: str) -> None:
-        """u : the State of the Union and the stats guide."""
-        for text in [*union_lines(self.game), "", *guide_lines(self.game.story)]:
+        """u : the State of the Union and the stats guide (the same for the whole story)."""
+        story = self.game.story
+        if self._guide is None or self._guide[0] is not story:
+            self._guide = (story, guide_lines(story))
+        for text in [*union_lines(self.game), "", *self._guide[1]]:
             self.say(inline_text(text))
 
     def cmd_codex(self, name: str) -> None:

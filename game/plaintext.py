@@ -7,8 +7,8 @@
 Plain mode (game/plain.py) prints every text through these. Emphasis keeps only its words
 (`*Pravda*` reads "Pravda"), a link reads "text (address)", headings stand as their own
 paragraph, list items are indented under "- " or "1. ", and quotes are indented four spaces.
-Lines break only at spaces; a word longer than the whole width (an address) is the one thing
-ever cut, so no line exceeds the width. Parsing is CommonMark (markdown-it-py, which Rich
+Lines break only at spaces, never inside a word: a word longer than the whole width (a file's
+path, an address) stands alone on its line, whole, so it can still be copied. Parsing is CommonMark (markdown-it-py, which Rich
 already brings), with raw HTML shown as text, so "1918. The name..." inside a paragraph stays
 prose and `snake_case_name` keeps its underscores.
 
@@ -17,7 +17,7 @@ Pure: text in, text out. Callers pass text from files through `game.output.print
 
 from __future__ import annotations
 
-import textwrap
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -33,6 +33,28 @@ def _parser() -> Any:
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
+_CHUNK = re.compile(r"[ \t]*[^ \t]+")
+
+
+def fill(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Text laid out greedily in lines of at most `width` (the first line starting with
+    `first`, the others with `rest`), breaking only at spaces, which keep their width inside a
+    line; a word longer than a whole line stands alone on one."""
+    lines: list[str] = []
+    line, empty = first, True
+    for chunk in _CHUNK.findall(text):
+        word = chunk.lstrip(" \t")
+        if empty:
+            line, empty = line + word, False
+        elif len(line) + len(chunk) <= width:
+            line += chunk
+        else:
+            lines.append(line)
+            line = rest + word
+    lines.append(line if not empty else line.rstrip())
+    return lines
+
+
 def wrap_line(line: str, width: int, hang: str | None = None) -> list[str]:
     """One plain line wrapped to `width`; continuation lines hang under the text after the
     line's indentation and any leading marker ("- ", "→ ", "12. "), or under `hang`."""
@@ -43,9 +65,8 @@ def wrap_line(line: str, width: int, hang: str | None = None) -> list[str]:
         hang = " " * _hang_width(line)
     if len(hang) > width // 2:
         hang = hang[: width // 2]
-    wrapper = textwrap.TextWrapper(width=width, subsequent_indent=hang,
-                                   break_on_hyphens=False, break_long_words=True)
-    return wrapper.wrap(line) or [""]
+    body = line.lstrip(" ")
+    return fill(body, width, line[:len(line) - len(body)], hang)
 
 
 _MARKERS = ("- ", "→ ", "⇒ ", "• ", "↳ ")
@@ -83,9 +104,19 @@ def inline_text(text: str) -> str:
                                                   for token in tokens)
 
 
+_MARKDOWN = re.compile(r"[*_`\[\]<>\\&~|!#=]|^ {0,3}(-|\+ |\+$|\d{1,9}[.)]( |$))|^ {4}|^\t", re.M)
+
+
 def markdown_lines(text: str, width: int, indent: str = "") -> list[str]:
     """A block of Markdown as wrapped plain lines, blank lines between paragraphs."""
     width = max(MIN_WIDTH, width)
+    if not _MARKDOWN.search(text):  # prose only (most narrative): paragraphs and spaces
+        renderer = _Blocks(width, indent)
+        for paragraph in re.split(r"\n[ \t]*\n", text.strip()):
+            if paragraph.strip():
+                renderer.gap()
+                renderer.emit(" ".join(paragraph.split()))
+        return renderer.lines
     tokens = _parser().parse(text)
     renderer = _Blocks(width, indent)
     renderer.run(tokens)
@@ -154,13 +185,8 @@ class _Blocks:
         first = self.first if self.first is not None else rest
         self.first = None
         width = max(self.width, len(rest) + MIN_WIDTH // 2)
-        wrapper = textwrap.TextWrapper(width=width, initial_indent=first,
-                                       subsequent_indent=rest, break_on_hyphens=False,
-                                       break_long_words=True)
         for number, part in enumerate(text.split("\n")):
-            if number:
-                wrapper.initial_indent = rest
-            self.lines += wrapper.wrap(part) or [wrapper.initial_indent.rstrip()]
+            self.lines += fill(" ".join(part.split()), width, rest if number else first, rest)
 
     def run(self, tokens: list[Any]) -> None:
         """Render the tokens into `lines`."""
