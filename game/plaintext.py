@@ -8,9 +8,12 @@ Plain mode (game/plain.py) prints every text through these. Emphasis keeps only 
 (`*Pravda*` reads "Pravda"), a link reads "text (address)", headings stand as their own
 paragraph, list items are indented under "- " or "1. ", and quotes are indented four spaces.
 Lines break only at spaces, never inside a word: a word longer than the whole width (a file's
-path, an address) stands alone on its line, whole, so it can still be copied. Parsing is CommonMark (markdown-it-py, which Rich
-already brings), with raw HTML shown as text, so "1918. The name..." inside a paragraph stays
-prose and `snake_case_name` keeps its underscores.
+path, an address) stands alone on its line, whole, so it can still be copied.
+
+Parsing is CommonMark (markdown-it-py, which Rich already brings), with raw HTML shown as
+text, so "1918. The name..." inside a paragraph stays prose and `snake_case_name` keeps its
+underscores. Prose with no Markdown character at all (most narrative) skips the parser and
+gives the same lines (a test holds the two paths to the campaign's texts).
 
 Pure: text in, text out. Callers pass text from files through `game.output.printable` first.
 """

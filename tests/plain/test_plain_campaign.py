@@ -5,6 +5,7 @@ note at every event and the timeline and the State of the Union now and then).""
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
 import subprocess
@@ -12,12 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from game.engine import Game
 from game.loader import load_story
 from game.plain import PlainSession
 from game.saves import SaveStore
+
+from conftest import REPO
 
 GAMES = 50
 WIDTH = 64
@@ -121,7 +123,7 @@ def test_no_line_exceeds_columns_in_a_real_run(tmp_path):
         [sys.executable, "-m", "game", "play", "--plain", "--seed", "7",
          "--saves-dir", str(tmp_path)],
         input=keys, capture_output=True, text=True, cwd=REPO, timeout=120,
-        env={**__import__("os").environ, "COLUMNS": "50"})
+        env={**os.environ, "COLUMNS": "50"})
     assert result.returncode == 0, result.stderr
     assert over_width(result.stdout, 50) == []
     assert "STATE OF THE UNION" in result.stdout and "DEBUG" in result.stdout
