@@ -267,7 +267,7 @@ class PlainSession:
     def prompt(self, text: str) -> str | None:
         """Ask on one line (wrapped if the width needs it); the answer, or None at the end
         of input."""
-        lines = wrap_line(text, self.width - 1)  # room for the space after it
+        lines = wrap_line(printable(text), self.width - 1)  # room for the space after it
         for line in lines[:-1]:
             self.out.write(line + "\n")
         self.out.write(lines[-1] + " ")

@@ -187,7 +187,9 @@ class _Blocks:
         rest = "".join(self.prefix)
         first = self.first if self.first is not None else rest
         self.first = None
-        width = max(self.width, len(rest) + MIN_WIDTH // 2)
+        excess = max(0, len(rest) - self.width // 2)  # deep nesting: indent at most half
+        rest, first = rest[excess:], first[min(excess, len(first) - len(first.lstrip())):]
+        width = self.width
         for number, part in enumerate(text.split("\n")):
             self.lines += fill(" ".join(part.split()), width, rest if number else first, rest)
 

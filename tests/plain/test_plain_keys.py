@@ -151,3 +151,36 @@ def test_a_bad_save_is_one_sentence_and_names_a_backup(tmp_path, mini_story):
     assert "autosave.json is not a usable save" in text
     assert "A backup that loads exists: autosave.1." in text
     assert "Traceback" not in text
+
+
+LOG = ("The detachments ride out to the Volga villages with quotas, rifles and lists of "
+       "kulaks, and come back with a third of the grain and none of the goodwill.")
+
+
+def test_consequences_wrap_at_spaces_and_never_split_a_word(make_content, tmp_path):
+    from game.loader import load_story
+
+    folder = make_content(events=f"""\
+        - id: first
+          date: 1917-03
+          title: The *grain* levy
+          text: "The commissars read *Pravda* aloud.\\n\\n- one\\n- two\\n\\n> A quote."
+          history: _In our timeline_ it failed.
+          choices:
+            - {{id: go, label: "Send the **detachments**", log: "{LOG}",
+                effects: {{stability: -5, industry: +3}}}}
+        """)
+    out = io.StringIO()
+    session = PlainSession(Game.new(load_story([folder]), seed=1), SaveStore(tmp_path),
+                           io.StringIO("o\n1\n"), out, width=40)
+    session.run()
+    text = out.getvalue()
+    assert all(len(line) <= 40 for line in text.splitlines())
+    assert "The grain levy" in text and "Send the detachments" in text
+    assert "The commissars read Pravda aloud." in text
+    assert "  - one\n  - two\n\n    A quote." in text
+    assert "In our timeline it failed." in text
+    said = text.split("→ ", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert said[0].startswith("The detachments") and all(s.startswith("  ") for s in said[1:])
+    assert flat(" ".join(said)).startswith(LOG)  # every word whole, in order
+    assert "*" not in text and "_" not in text

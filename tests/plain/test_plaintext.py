@@ -91,3 +91,10 @@ def test_prose_without_markup_takes_the_quick_path_to_the_same_lines():
         assert markdown_lines(text, 64) == blocks.lines, text[:60]
         quick += not plaintext._MARKDOWN.search(text)
     assert quick > len(texts) // 2
+
+
+@pytest.mark.parametrize("text", ["> " * 5000 + "x", "- " * 3000 + "x", "[" * 5000 + "x",
+                                  "> " * 18 + "deep words " * 30, "*" * 5000, "`" * 5000])
+def test_hostile_markdown_neither_crashes_nor_overflows(text):
+    lines = markdown_lines(text, 40)
+    assert all(len(line) <= 40 or len(line.split()) == 1 for line in lines)
