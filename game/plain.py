@@ -35,7 +35,7 @@ from game.engine import ChoiceView, Game, TurnResult
 from game.errors import GameError, SaveError
 from game.model import MONTHS, Story, format_date
 from game.output import printable
-from game.plaintext import inline_text, markdown_lines, wrap_line
+from game.plaintext import MIN_WIDTH, inline_text, markdown_lines, wrap_line
 from game.progress import discovered, record_ending
 from game.safefiles import write_atomic
 from game.saves import SaveStore, check_slot, is_automatic, shown_folder
@@ -239,7 +239,8 @@ class PlainSession:
         self.store = store
         self.stdin = stdin
         self.out = stdout
-        self.width = width if width is not None else shutil.get_terminal_size((80, 24)).columns
+        columns = width if width is not None else shutil.get_terminal_size((80, 24)).columns
+        self.width = max(MIN_WIDTH, columns)
         self.dev = dev
         self._guide: tuple[Story, list[str]] | None = None
         try:
@@ -255,9 +256,9 @@ class PlainSession:
             for part in wrap_line(line, self.width, hang):
                 self.out.write(part + "\n")
 
-    def say_markdown(self, text: str, indent: str = "") -> None:
+    def say_markdown(self, text: str) -> None:
         """Write content's Markdown as wrapped plain text."""
-        for line in markdown_lines(printable(text), self.width, indent):
+        for line in markdown_lines(printable(text), self.width):
             self.out.write(line + "\n")
 
     def rule(self, char: str = "─") -> None:
@@ -605,7 +606,8 @@ class PlainSession:
             self.say(inline_text(text))
 
     def cmd_codex(self, name: str) -> None:
-        """c NAME : a codex entry (no content has a codex yet)."""
+        """c NAME : a codex entry. No content has a codex yet: when the story gains one, this
+        looks NAME up in it (c alone lists the entries)."""
         self.say("There is no codex in this content.")
 
     def cmd_debug(self, argument: str) -> None:
