@@ -38,7 +38,7 @@ from game.output import printable
 from game.plaintext import MIN_WIDTH, inline_text, markdown_lines, wrap_line
 from game.progress import discovered, record_ending
 from game.safefiles import write_atomic
-from game.saves import SaveStore, check_slot, is_automatic, shown_folder
+from game.saves import AUTOSAVE, SaveStore, check_slot, shown_folder
 from game.union import guide_lines, union_lines
 
 RULE_WIDTH = 60
@@ -180,6 +180,12 @@ def choice_reasons(game: Game) -> tuple[dict[str, str], list[str]]:
         else:
             reasons[choice.id] = f"{choice.status}: {reason}"
     return reasons, hidden
+
+
+def is_automatic(slot: str) -> bool:
+    """Whether a slot is the autosave or one of its backups, which no one saves to (the save
+    dialog's rule, game/tui/screens/saves.py; plain mode cannot import the TUI)."""
+    return slot == AUTOSAVE or slot.startswith((f"{AUTOSAVE}.", f"{AUTOSAVE} "))
 
 
 @dataclass(frozen=True)

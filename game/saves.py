@@ -58,11 +58,6 @@ def check_slot(slot: str) -> str:
     return slot
 
 
-def is_automatic(slot: str) -> bool:
-    """Whether a slot is the autosave or one of its backups (no one saves to those)."""
-    return slot == AUTOSAVE or slot.startswith((f"{AUTOSAVE}.", f"{AUTOSAVE} "))
-
-
 @dataclass(frozen=True)
 class SlotInfo:
     """What the save list shows about one slot, read without loading the content."""

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from game.errors import SaveError
 from game.model import format_date
 from game.output import printable
-from game.saves import AUTOSAVE, SaveStore, SlotInfo, check_slot, is_automatic, shown_folder
+from game.saves import AUTOSAVE, SaveStore, SlotInfo, check_slot, shown_folder
 from game.tui.screens.confirm import ConfirmScreen
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -62,6 +62,11 @@ def slot_label(slot: str) -> str:
     if slot.startswith(f"{AUTOSAVE} "):
         return f"{slot} (automatic, another window)"
     return slot
+
+
+def is_automatic(slot: str) -> bool:
+    """Whether a slot is the autosave or one of its backups (no one saves to those)."""
+    return slot == AUTOSAVE or slot.startswith((f"{AUTOSAVE}.", f"{AUTOSAVE} "))
 
 
 def suggest_slot(date_label: str, title: str) -> str:
