@@ -393,7 +393,11 @@ class PlainSession:
     def take(self, view: ChoiceView) -> None:
         """Take a choice, say what it did, autosave."""
         game = self.game
-        result = game.choose(view.number)
+        try:
+            result = game.choose(view.number)
+        except ValueError as exc:  # as the full-screen game: a notice, and the event stays
+            self.say(f"(That choice cannot be taken: {exc})")
+            return
         self.say()
         for line in describe_result(game, result):
             self.say(line)
