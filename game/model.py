@@ -221,6 +221,7 @@ class Story:
     content_hash: str
     files: tuple[str, ...] = ()
     packs: tuple[str, ...] = ()
+    unreachable: frozenset[str] = frozenset()  # ids `unreachable:` lists: never reached on purpose
 
     @property
     def shown_variables(self) -> list[Variable]:
