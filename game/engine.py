@@ -244,7 +244,7 @@ class Game:
         game.flags = set(scenario.set) | set(origin.flags)
         state = origin.state
         if state is not None:
-            game.values.update(dict(state.values))
+            game.values.update((k, v) for k, v in state.values if k in game.values)
             game.flags = set(state.flags) | set(origin.flags)
             game.seen, game.chosen = set(state.seen), set(state.chosen)
         for name, value in origin.values:

@@ -159,7 +159,8 @@ class SimReport:
         """
         scope = scope or Scope.of(story)
         aside = story.unreachable
-        all_choices = {pair for pair in scope.choices if f"{pair[0]}.{pair[1]}" not in aside}
+        all_choices = {pair for pair in scope.choices   # a node's choices go with it
+                       if pair[0] not in aside and f"{pair[0]}.{pair[1]}" not in aside}
         nodes = {n for n in scope.nodes if n not in aside}
         decisions = self.decisions or [0]
         outcomes = self.outcomes_json(story, all_choices)
