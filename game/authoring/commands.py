@@ -152,6 +152,14 @@ def run_transcripts(args: argparse.Namespace, story: Any) -> int:
 
     from game.authoring.transcripts import write_transcripts
 
+    moment = [name for name, given in (("--start-at", args.start_at), ("--set", args.set),
+                                       ("--flag", args.flag), ("--outcome", args.outcome),
+                                       ("--only", args.only), ("--from-seed", args.from_seed))
+              if given]
+    if moment:
+        print(f"octobers: --transcripts plays whole games from each scenario; it does not take "
+              f"{', '.join(moment)}", file=sys.stderr)
+        return 2
     try:
         written = write_transcripts(story, args.transcripts, args.per, args.seed)
     except OSError as exc:

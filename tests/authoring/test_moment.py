@@ -25,6 +25,7 @@ from game.authoring.startstate import (
     play_to,
 )
 from game.engine import Game
+from game.errors import SaveError
 from game.loader import load_story, load_with_problems
 from game.saves import SaveStore
 
@@ -351,3 +352,30 @@ def test_an_unknown_unreachable_entry_is_a_content_error(tmp_path):
     assert "unreachable: 'skiped' is no node or ending (did you mean 'skipped'?)" in messages
     assert "unreachable: node 'july' has no choice 'wiat' (did you mean 'wait'?)" in messages
     assert "unreachable: unknown node 'jully' (did you mean 'july'?)" in messages
+
+
+def test_a_save_with_a_malformed_start_state_or_outcome_is_refused_in_a_sentence(
+        mini_story, tmp_path):
+    found = find_start(mini_story, "july", from_seed=3)
+    game = Game.new(mini_story, "february", 5, "july", state=found.state,
+                    outcomes=[("july", "rise", 1)])
+    store = SaveStore(tmp_path)
+    path = store.save(game, "moment")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["origin"]["outcomes"] == [["july", "rise", 1]]
+    assert data["origin"]["state"]["source"] == found.note
+    for key, bad in (("outcomes", [["july", "rise"]]), ("outcomes", [["july", "rise", -1]]),
+                     ("state", {"date": "1917-07"}), ("state", {"date": "soon", "values": {}})):
+        broken = json.loads(json.dumps(data))
+        broken["origin"][key] = bad
+        path.write_text(json.dumps(broken), encoding="utf-8")
+        with pytest.raises(SaveError) as error:
+            store.load("moment", mini_story)
+        assert "origin" in str(error.value)
+
+
+def test_transcripts_refuse_the_test_any_moment_options():
+    result = octobers("simulate", "--content", str(MINI), "--transcripts", "out",
+                      "--start-at", "july")
+    assert result.returncode == 2
+    assert "does not take --start-at" in result.stderr

@@ -46,7 +46,7 @@ KEYS = [
         ("Page Up / Page Down", "scroll the narrative"),
         ("F12", "debug panel: every variable, the flags, why each choice is open or locked, "
                 "outcome weights and the last draw (with --dev)"),
-        ("[ and ]", "scroll the debug panel up and down"),
+        ("[ / ]", "scroll the debug panel up / down (with --dev)"),
     ]),
     ("Timeline, saves and ending", [
         ("↑ ↓, Enter", "pick an entry or slot"),
