@@ -674,7 +674,10 @@ class Game:
                 for o in choice.outcomes]
 
     def _draw(self, choice: Choice, node: Node) -> int:
-        weights = self.outcome_weights(choice, node)
+        weights = [o.weight if not isinstance(o.weight, Expr) else  # outcome_weights, inline:
+                   self._number(o.weight, f"node '{node.id}', choice '{choice.id}', "
+                                          "outcome weight")  # a call fewer per draw
+                   for o in choice.outcomes]
         self.rng_state, roll = rng.uniform(self.rng_state)
         forced = self._forced.get((node.id, choice.id)) if self._forced else None
         if forced is not None and forced < len(weights):  # --outcome: the roll is still made
