@@ -121,10 +121,9 @@ def find_start(story: Story, node_id: str, scenario: str | None = None,
     `from_seed`'s game never reaches it."""
     node = story.nodes[node_id]
     options = candidates(story, node, scenario)
-    if from_seed is None:
-        here = next((s for s in options if s.start == node_id), None)
-        if here is not None:
-            return Found(here.id, None, f"the scenario '{here.id}' starts here: its start values")
+    here = next((s for s in options if s.start == node_id), None)
+    if here is not None:  # every game of that scenario is there at once, in the same state
+        return Found(here.id, None, f"the scenario '{here.id}' starts here: its start values")
     if from_seed is not None:
         return _from_seed(story, node_id, options, from_seed, tries)
     for option in options:

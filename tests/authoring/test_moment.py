@@ -126,6 +126,20 @@ def test_a_scenarios_own_first_node_starts_from_that_scenario(mini_story):
     found = find_start(mini_story, "assembly")
     assert found.scenario == "late" and found.state is None
     assert "the scenario 'late' starts here" in found.note
+    assert find_start(mini_story, "assembly", from_seed=3) == found
+
+
+def test_a_run_from_a_node_is_the_same_for_one_or_two_jobs(mini_story):
+    found = find_start(mini_story, "july", from_seed=3)
+    setup = Setup("july", (("war_readiness", 80),), ("no_stalin",), found.state,
+                  (("july", "rise", 1),))
+    one = simulate(mini_story, 160, seed=11, scenario=found.scenario, jobs=1,
+                   content_dirs=[MINI], setup=setup)
+    two = simulate(mini_story, 160, seed=11, scenario=found.scenario, jobs=2,
+                   content_dirs=[MINI], setup=setup)
+    assert one.to_json(mini_story) | {"seconds": 0} == two.to_json(mini_story) | {"seconds": 0}
+    assert one.outcome_counts[("july", "rise", 1)] == one.choice_counts[("july", "rise")] > 0
+    assert one.choice_counts[("july", "hidden")] > 0  # the flag on top opened it
 
 
 def test_a_started_state_and_forced_outcomes_survive_save_load_and_rewind(mini_story, tmp_path):
