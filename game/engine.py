@@ -667,11 +667,17 @@ class Game:
         return effect.goto
 
     def outcome_weights(self, choice: Choice, node: Node | None = None) -> list[float]:
-        """The weights of a choice's outcomes in the current state (for the debug panel)."""
+        """The weights of a choice's outcomes in the current state (for the debug panel).
+
+        Only looks: a weight that fails to evaluate counts 0 and is not kept as a problem.
+        """
         node = node or self.node
         context = f"node '{node.id if node else '?'}', choice '{choice.id}', outcome weight"
-        return [o.weight if not isinstance(o.weight, Expr) else self._number(o.weight, context)
-                for o in choice.outcomes]
+        problems = len(self.problems)
+        weights = [o.weight if not isinstance(o.weight, Expr) else self._number(o.weight, context)
+                   for o in choice.outcomes]
+        del self.problems[problems:]
+        return weights
 
     def _draw(self, choice: Choice, node: Node) -> int:
         weights = [o.weight if not isinstance(o.weight, Expr) else  # outcome_weights, inline:
