@@ -282,6 +282,7 @@ def play_moment(args: argparse.Namespace, parser: argparse.ArgumentParser, story
 
 def preview_plain(story: Any, options: Any) -> int:
     """`octobers play --plain --ending ID`: the epilogue for the start (or loaded) state."""
+    from game.authoring.startstate import ending_condition
     from game.errors import SaveError
     from game.plain import _wrap, status_line
     from game.saves import SaveStore
@@ -306,6 +307,7 @@ def preview_plain(story: Any, options: Any) -> int:
     print(_wrap(epilogue))
     print()
     print(status_line(game))
+    print(ending_condition(game, options.ending))
     print(f"(The state of {game.date // 12}-{game.date % 12 + 1:02d}; nothing is saved or "
           "recorded as discovered.)")
     return 0

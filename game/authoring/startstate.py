@@ -253,3 +253,15 @@ def check_ending(story: Story, ending_id: str) -> str:
                          f"(known: {', '.join(ids)})")
     return ending_id
 
+
+
+def ending_condition(game: Game, ending_id: str) -> str:
+    """Whether an ending's `when` holds in a game's state now, in words, for a preview."""
+    from game.authoring.explain import condition, format_condition
+
+    ending = game.story.ending(ending_id)
+    if ending.when is None:
+        return "It has no condition: the fallback, when no other ending holds."
+    kind = "an immediate ending, checked after every decision" if ending.immediate \
+        else "checked when the story runs out of events"
+    return f"Its condition ({kind}) in this state: {format_condition(condition(game, ending.when))}"

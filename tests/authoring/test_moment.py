@@ -224,6 +224,7 @@ def test_plain_ending_preview_fills_the_epilogue_with_the_given_state(tmp_path):
     assert "ENDING PREVIEW (democratic): Democracy" in out
     assert "The soviets rule. Lenin leads." in out and "4 million died." in out
     assert "nothing is saved or recorded as discovered" in out
+    assert 'in this state: when "democracy >= 50" → ' in out
     assert not any(tmp_path.iterdir())  # no autosave, no endings-discovered file
 
     plain = octobers("play", "--plain", "--content", str(MINI), "--saves-dir", str(tmp_path),
@@ -231,6 +232,10 @@ def test_plain_ending_preview_fills_the_epilogue_with_the_given_state(tmp_path):
     assert "Previewing with the start of the scenario 'february'." in plain.stdout
     assert "The soviets rule. Prince Lvov leads." in plain.stdout
     assert "million died" not in plain.stdout  # the paragraph's condition does not hold
+    assert 'when "democracy >= 50" → false (democracy = 30)' in plain.stdout
+    fallback = octobers("play", "--plain", "--content", str(MINI), "--saves-dir",
+                        str(tmp_path), "--ending", "grey")
+    assert "It has no condition: the fallback" in fallback.stdout
 
     bad = octobers("play", "--plain", "--content", str(MINI), "--ending", "democracy")
     assert bad.returncode == 2

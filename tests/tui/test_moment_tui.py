@@ -32,6 +32,7 @@ async def test_ending_preview_shows_the_epilogue_for_the_given_state(tmp_path):
         assert "Ending preview" in text and "Democracy" in text and "(democratic)" in text
         assert "The soviets rule. Lenin leads." in text and "4 million died." in text
         assert "Testing from 'peace': the state of random game" in text
+        assert 'when "democracy >= 50"' in text
         assert app.game is None  # nothing is played, so nothing is autosaved
         await pilot.press("escape")
         await pilot.pause()

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
+from game.authoring.startstate import ending_condition
 from game.engine import Game
 from game.model import format_date
 
@@ -28,6 +29,7 @@ class EndingPreviewScreen(Screen[None]):
     EndingPreviewScreen #preview-scroll { height: 1fr; padding: 0 1; }
     EndingPreviewScreen #preview-note { color: $text-muted; margin-bottom: 1; }
     EndingPreviewScreen #preview-values { height: auto; padding: 0 1; border: round $primary; }
+    EndingPreviewScreen #preview-condition { color: $text-muted; }
     EndingPreviewScreen Markdown { margin: 0; padding: 0; }
     """
 
@@ -56,6 +58,8 @@ class EndingPreviewScreen(Screen[None]):
                                for t in game.story.texts.values() if t.shown)
             yield Static(Content(" · ".join(p for p in (values, texts) if p)),
                          id="preview-values")
+            yield Static(Content(ending_condition(game, self.ending_id)),
+                         id="preview-condition")
         yield Footer()
 
     def on_mount(self) -> None:
