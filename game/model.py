@@ -241,6 +241,7 @@ class Story:
     files: tuple[str, ...] = ()
     packs: tuple[str, ...] = ()
     changes: tuple[PackChange, ...] = ()  # what each pack adds to or hides in earlier layers
+    unreachable: frozenset[str] = frozenset()  # ids `unreachable:` lists: never reached on purpose
 
     @property
     def shown_variables(self) -> list[Variable]:

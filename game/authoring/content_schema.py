@@ -94,6 +94,9 @@ def build_schema() -> dict[str, Any]:
         "flags": {"type": "array", "items": ref["id"]},
         "scenarios": {"type": "array", "items": ref["scenario"]},
         "endings": {"type": "array", "items": ref["ending"]},
+        "unreachable": _doc({"type": "array", "items": {"type": "string"}},
+                            "nodes, choices (node.choice) or endings never reached on purpose; "
+                            "simulate leaves them out of coverage"),
     }
     defs: dict[str, Any] = {
         "id": ID, "expr": EXPR, "date": DATE,
