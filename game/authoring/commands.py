@@ -342,9 +342,13 @@ def play_moment(args: argparse.Namespace, parser: argparse.ArgumentParser, story
 
 def preview_plain(story: Any, options: Any) -> int:
     """`octobers play --plain --ending ID`: the epilogue for the start (or loaded) state."""
+    import shutil
+
     from game.authoring.startstate import ending_condition
     from game.errors import SaveError
-    from game.plain import _wrap, status_line
+    from game.output import printable
+    from game.plain import status_line
+    from game.plaintext import MIN_WIDTH, markdown_lines
     from game.saves import SaveStore
 
     if options.load is not None:
@@ -362,9 +366,11 @@ def preview_plain(story: Any, options: Any) -> int:
             print(line)
     title, epilogue = game.ending_text(options.ending)
     print("═" * 60)
-    print(f"ENDING PREVIEW ({options.ending}): {title}")
+    print(printable(f"ENDING PREVIEW ({options.ending}): {title}"))
     print("═" * 60)
-    print(_wrap(epilogue))
+    width = max(MIN_WIDTH, shutil.get_terminal_size((80, 24)).columns)
+    for line in markdown_lines(printable(epilogue), width):
+        print(line)
     print()
     print(status_line(game))
     print(ending_condition(game, options.ending))
