@@ -19,6 +19,7 @@ from pathlib import Path
 
 from game.model import Ending, Story
 from game.output import printable
+from game.plaintext import MIN_WIDTH, inline_text
 from game.progress import Reached, reached
 from game.text import render
 
@@ -137,24 +138,26 @@ def epilogue_markdown(row: Row) -> str:
 
 
 def render_plain(gallery: Gallery, width: int = 80) -> str:
-    """The gallery as plain text wrapped to `width`, for the plain mode and pipes."""
-    width = max(40, width)
-    lines = textwrap.wrap(f"Endings of {gallery.game_title}: {gallery.found} of "
-                          f"{gallery.total} discovered", width, break_long_words=False)
+    """The gallery as plain text wrapped to `width` without splitting a word (Markdown in a
+    title or a hint read as plain words), for the plain mode and pipes."""
+    width = max(MIN_WIDTH, width)
+
+    def wrap(text: str, first: str = "", rest: str = "") -> list[str]:
+        return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest,
+                             break_long_words=False, break_on_hyphens=False)
+
+    lines = wrap(f"Endings of {gallery.game_title}: {gallery.found} of {gallery.total} "
+                 "discovered")
     if gallery.problem:
-        lines += textwrap.wrap(f"({gallery.problem})", width, break_long_words=False,
-                               break_on_hyphens=False)
+        lines += wrap(f"({gallery.problem})")
     for number, row in enumerate(gallery.rows, 1):
         lines.append("")
         head = f"{number:>2}. "
         indent = " " * len(head)
         if row.found:
-            lines += textwrap.wrap(row.title, width, initial_indent=head,
-                                   subsequent_indent=indent, break_long_words=False)
-            lines += textwrap.wrap(row.details(), width, initial_indent=indent,
-                                   subsequent_indent=indent, break_long_words=False)
+            lines += wrap(inline_text(row.title), head, indent)
+            lines += wrap(row.details(), indent, indent)
         else:
-            lines += textwrap.wrap("Not found yet.", width, initial_indent=head)
-            lines += textwrap.wrap(f"Hint: {row.hint}", width, initial_indent=indent,
-                                   subsequent_indent=indent, break_long_words=False)
+            lines += wrap("Not found yet.", head, indent)
+            lines += wrap(f"Hint: {inline_text(row.hint)}", indent, indent)
     return "\n".join(lines)
