@@ -542,7 +542,8 @@ class PlainSession:
             if info.ending is not None:
                 where += " (the end)"
             stats = " · ".join(f"{label} {value}" for label, value in info.stats)
-            self.say(f"  - {info.slot}: {where}; {stats}; saved {saved}")
+            self.say(f"  - {info.slot}: {where}; {stats}; {info.game_line(leader=True)}; "
+                     f"saved {saved}")
 
     def cmd_save(self, name: str) -> None:
         """s NAME : save to a named slot (asking before saving over one)."""

@@ -111,6 +111,19 @@ class SlotInfo:
     decisions: int | None = None
     leader: str = ""
 
+    def game_line(self, leader: bool = False) -> str:
+        """Which game the save belongs to: 'The February Revolution · begun 2026-12-03
+        14:02 · 12 decisions' (and '· led by Lenin' with `leader`); a save from before these
+        were kept says 'start time unknown'."""
+        began = "start time unknown" if self.began_at is None else \
+            "begun " + time.strftime("%Y-%m-%d %H:%M", time.localtime(self.began_at))
+        parts = [self.scenario or "unknown scenario", began]
+        if self.decisions is not None:
+            parts.append(f"{self.decisions} decision{'' if self.decisions == 1 else 's'}")
+        if leader and self.leader:
+            parts.append(f"led by {self.leader}")
+        return " · ".join(parts)
+
 
 class SaveStore:
     """The saves folder."""

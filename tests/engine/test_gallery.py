@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -16,7 +19,7 @@ from game.plain import PlainSession
 from game.progress import progress_path, record_ending
 from game.saves import SaveStore
 
-from conftest import REPO
+from conftest import MINI, REPO
 
 
 @pytest.fixture
@@ -109,9 +112,39 @@ def test_g_in_plain_mode_shows_the_gallery(tmp_path, mini_story):
     record_ending(tmp_path, mini_story, "democratic", democratic(mini_story))
     out = io.StringIO()
     game = Game.new(mini_story, seed=4)
-    PlainSession(game, SaveStore(tmp_path), io.StringIO("g\nq\n"), out).run()
+    PlainSession(game, SaveStore(tmp_path), io.StringIO("?\ng\nq\n"), out).run()
     text = out.getvalue()
-    assert "g: endings" in text
+    assert "  g        the gallery of endings" in text  # ? lists it
     assert "Endings of Mini Octobers: 1 of 3 discovered" in text
     assert " 2. Democracy" in text and "Hint: Change nothing." in text
     assert game.path == []  # `g` takes no decision
+
+
+def plain(tmp_path, stdin: str, columns: int) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "game", "play", "--plain", "--content", str(MINI),
+         "--saves-dir", str(tmp_path), "--seed", "4"],
+        input=stdin, capture_output=True, text=True, cwd=REPO, timeout=120,
+        env={**os.environ, "COLUMNS": str(columns), "TZ": "UTC"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("columns", [30, 80])
+def test_g_before_and_after_an_ending_in_a_subprocess(tmp_path, columns):
+    out = plain(tmp_path, "g\n2\n1\n1\n1\ng\n\n", columns)
+    assert all(len(line) <= columns for line in out.splitlines())
+    before, after = out.split("THE END: Grey")
+    flat_before, flat_after = " ".join(before.split()), " ".join(after.split())
+    assert "Endings of Mini Octobers: 0 of 3 discovered" in flat_before
+    assert flat_before.count("Not found yet.") == 3
+    assert "Hint: Let the state run out of patience." in flat_before
+    assert "Endings of Mini Octobers: 1 of 3 discovered" in flat_after
+    assert "3. Grey first reached " in flat_after and "from February · 4 decisions" in flat_after
+    assert out.rstrip().splitlines()[-1] == "ending: grey"
+
+
+def test_the_plain_save_list_tells_games_apart(tmp_path):
+    out = plain(tmp_path, "2\ns mine\nl\nq\n", 200)
+    line = next(line for line in out.splitlines() if line.startswith("  - mine:"))
+    assert "; February · begun " in line and " · 1 decision · led by Kerensky; saved " in line

@@ -58,14 +58,8 @@ def slot_prompt(info: SlotInfo) -> Content:
 
 
 def game_line(info: SlotInfo) -> str:
-    """Which game a save belongs to: 'The February Revolution · begun 2026-12-03 14:02 ·
-    12 decisions' (a save from before these were kept: 'start time unknown')."""
-    began = "start time unknown" if info.began_at is None else \
-        "begun " + time.strftime(TIME_FORMAT, time.localtime(info.began_at))
-    parts = [info.scenario or "unknown scenario", began]
-    if info.decisions is not None:
-        parts.append(f"{info.decisions} decision{'' if info.decisions == 1 else 's'}")
-    return " · ".join(parts)
+    """Which game a save belongs to (`SlotInfo.game_line`; the leader is on the line above)."""
+    return info.game_line()
 
 
 def slot_label(slot: str) -> str:
