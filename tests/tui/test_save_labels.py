@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from textual.widgets import Input, Static
 
-import game.saves
+import game.options
 from game.engine import Game
 from game.errors import SaveError
 from game.loader import load_story
@@ -115,7 +115,7 @@ async def test_the_load_dialog_tells_two_games_apart(tmp_path, utc):
 
 async def test_a_game_started_in_the_app_lists_when_it_began(tmp_path, monkeypatch, utc):
     clock = {name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
-    monkeypatch.setattr(game.tui.app, "time", SimpleNamespace(**{**clock,
+    monkeypatch.setattr(game.options, "time", SimpleNamespace(**{**clock,
                                                                  "time": lambda: BEGAN}))
     app = build(tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:
