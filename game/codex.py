@@ -101,6 +101,33 @@ def scene_text(game: Game) -> str:
     return f"{scene.title}\n{scene.text}\n{labels}\n{scene.history}"
 
 
+def link_mentions(story: Story, markdown: str) -> str:
+    """Markdown with the first mention of each entry made a `codex:ID` link, for the TUI.
+
+    A mention inside a link or code span already in the text is left alone."""
+    marks = index(story).mentions(markdown)
+    if not marks:
+        return markdown
+    out: list[str] = []
+    position = 0
+    for mark in marks:
+        before = markdown[:mark.start]
+        if before.count("`") % 2 or before.rfind("[") > before.rfind("]"):
+            continue
+        out += [markdown[position:mark.start],
+                f"[{markdown[mark.start:mark.end]}](codex:{mark.entry_id})"]
+        position = mark.end
+    out.append(markdown[position:])
+    return "".join(out)
+
+
+def scene_entries(game: Game) -> list[str]:
+    """The ids of the entries the current scene names, in the order it names them."""
+    if not game.story.codex:
+        return []
+    return [m.entry_id for m in index(game.story).mentions(scene_text(game))]
+
+
 def met(game: Game) -> frozenset[str]:
     """The ids of the entries this game has opened so far."""
     if not game.story.codex:
@@ -196,4 +223,5 @@ def find(story: Story, name: str, among: Iterable[str] | None = None
 
 
 __all__ = ["CODEX_KINDS", "KIND_LABELS", "EntryView", "Index", "Mention", "counts", "fate",
-           "find", "index", "met", "opened", "people", "scene_text", "view", "who_became_what"]
+           "find", "index", "link_mentions", "met", "opened", "people", "scene_entries",
+           "scene_text", "view", "who_became_what"]
