@@ -98,3 +98,34 @@ def test_people_and_who_became_what(codex_story):
     assert "lvov" not in people
     assert codex.who_became_what(game) == []  # Lvov, the one main figure, is not met yet
     assert codex.counts(game) == (2, 4)
+
+
+def finished_game_with_lvov(folder):
+    """Back the Soviet, then play the first open choices to an ending, Lvov opened."""
+    game = Game.new(load_story([folder]), seed=1)
+    game.unlocked.add("lvov")
+    game.choose("soviet")
+    while not game.over:
+        game.choose(1)
+    return game
+
+
+def test_the_chronicle_sets_the_main_figures_fates_side_by_side(codex_story):
+    from game.chronicle import chronicle
+
+    folder, _ = codex_story
+    game = finished_game_with_lvov(folder)
+    text = chronicle(game)
+    assert "## Who became what" in text
+    assert "| Prince Georgy Lvov | in exile in Paris | died in Paris, 1925 |" in text
+    assert "Nicholas II |" not in text  # not a main figure
+
+
+def test_no_codex_no_table(codex_story):
+    from game.chronicle import chronicle
+    from tests.codex.conftest import MINI
+
+    game = Game.new(load_story([MINI]), seed=1)
+    while not game.over:
+        game.choose(1)
+    assert "Who became what" not in chronicle(game)

@@ -172,3 +172,22 @@ async def test_the_footer_names_c_where_there_is_room(tmp_path, width, shown):
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, CodexScreen)  # the key works at every width
+
+
+async def test_the_ending_screen_says_who_became_what(tmp_path):
+    from game.tui.screens.ending import EndingScreen
+
+    app = build(tmp_path)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await start_game(pilot)
+        app.game.unlocked.add("lvov")
+        await pilot.press("1")
+        for _ in range(10):
+            if isinstance(app.screen, EndingScreen):
+                break
+            await pilot.press("1")
+            await pilot.pause()
+        assert isinstance(app.screen, EndingScreen)
+        text = screen_text(app)
+        assert "Who became what" in text
+        assert "in exile in Paris" in text and "died in Paris, 1925" in text
