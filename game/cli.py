@@ -105,7 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--saves-dir", metavar="DIR", type=Path,
                         help=_saves_help())
     _content_arg(export)
+    _add_serve_parser(commands)
     return parser
+
+
+def _add_serve_parser(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve", help="serve the full-screen game in a web page (needs textual-serve: "
+                      "pip install 'many-octobers[web]')")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--saves-dir", metavar="DIR", type=Path, help=_saves_help())
+    _content_arg(serve)
 
 
 def _add_play_options(play: argparse.ArgumentParser) -> None:
@@ -168,6 +180,8 @@ def _run(command: str, args: argparse.Namespace, argv: list[str],
             return cmd_authoring(command, args, parser)
         if command == "export":
             return cmd_export(args, parser)
+        if command == "serve":
+            return cmd_serve(args, parser)
         return cmd_play(args, parser)
     except KeyboardInterrupt:
         return 130
@@ -293,6 +307,19 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         return 1
     print(f"Wrote {target}")
     return 0
+
+
+def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`octobers serve`: the game in a web page, one game per browser tab (game/serve.py)."""
+    from game.saves import default_saves_dir
+    from game.serve import serve
+
+    if not 1 <= args.port <= 65535:
+        parser.error("--port must be between 1 and 65535")
+    if _load(args.content) is None:  # a content error is said once here, not in every tab
+        return 1
+    return serve(args.host, args.port, (args.saves_dir or default_saves_dir()).absolute(),
+                 list(args.content or []))
 
 
 def cmd_authoring(command: str, args: argparse.Namespace,
