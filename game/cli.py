@@ -91,11 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
         add_audit_parser,
         add_graph_parser,
         add_new_branch_parser,
+        add_proof_parser,
+        add_schema_parser,
     )
 
     add_audit_parser(commands, _content_arg)
     add_graph_parser(commands, _content_arg)
     add_new_branch_parser(commands, _content_arg)
+    add_schema_parser(commands)
+    add_proof_parser(commands, _content_arg)
 
     export = commands.add_parser("export", help="write a saved game as a Markdown chronicle")
     export.add_argument("slot", metavar="SLOT", help="the save slot, e.g. autosave")
@@ -176,6 +180,10 @@ def _run(command: str, args: argparse.Namespace, argv: list[str],
             return cmd_simulate(args, parser)
         if command == "audit":
             return cmd_audit(args, parser)
+        if command in ("schema", "proof"):
+            from game.authoring.commands import cmd_proof, cmd_schema
+
+            return cmd_schema(args) if command == "schema" else cmd_proof(args, _load)
         if command in ("graph", "new-branch"):
             return cmd_authoring(command, args, parser)
         if command == "export":
@@ -219,12 +227,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     warnings = [p for p in problems if p.severity != "error"]
     failed = bool(errors) or (args.strict and bool(warnings))
     problems = sorted(problems, key=lambda p: (p.where.path, p.where.line, p.where.col))
+    from game.extensions import changes_json, describe_changes
+
+    changes = story.changes if story is not None else ()
     if args.format == "json":
         print(json.dumps({"ok": not failed, "errors": len(errors), "warnings": len(warnings),
-                          "problems": [p.to_json() for p in problems]}, indent=2))
+                          "problems": [p.to_json() for p in problems],
+                          "packs": changes_json(changes)}, indent=2))
         return 1 if failed else 0
     for problem in problems:
         print(problem.format())
+    for line in describe_changes(changes):
+        print(line)
     if story is not None and not failed:
         print(f"ok: {len(story.nodes)} nodes, {len(story.endings)} endings, "
               f"{len(story.scenarios)} scenarios in {len(story.files)} files"

@@ -282,7 +282,7 @@ class Game:
         any_open = False
         for choice in node.choices:
             open_ = choice.when is None or self._open(node, choice)
-            if not open_ and choice.locked is None:
+            if not open_ and (choice.locked is None or self._hidden(choice)):
                 continue
             reason = None if open_ or choice.locked is None else self.text(choice.locked)
             any_open = any_open or open_
@@ -520,7 +520,7 @@ class Game:
                     if open_:
                         return candidate, candidate.id, \
                             self.text(candidate.label) if label else ""
-                    if candidate.locked is not None:
+                    if candidate.locked is not None and not self._hidden(candidate):
                         raise ValueError(f"choice '{candidate.id}' is locked: "
                                          f"{self.text(candidate.locked)}")
                     break
@@ -543,6 +543,10 @@ class Game:
         if result is None:
             return self._holds(choice.when, f"node '{node.id}', choice '{choice.id}'")
         return result
+
+    def _hidden(self, choice: Choice) -> bool:
+        """Whether a pack's `hide:` takes a choice out of sight now (not even locked)."""
+        return choice.hidden is not None and self._holds(choice.hidden, f"choice '{choice.id}'")
 
     def _event_holds(self, expr: Expr, month: int) -> bool:
         """Whether an event's condition holds in a month (for the scheduler)."""

@@ -16,6 +16,7 @@ from game.codexload import build_codex
 from game.engine import MAX_TEXT_LENGTH
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
+from game.extensions import extend_node, pack_changes, paragraph_id
 from game.model import (
     Choice,
     Danger,
@@ -24,6 +25,7 @@ from game.model import (
     Expr,
     Node,
     Outcome,
+    PackChange,
     Paragraph,
     Reveal,
     Scenario,
@@ -51,11 +53,12 @@ ENDING_KEYS = ("id", "title", "text", "when", "immediate")
 NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "history", "enter",
              "choices",
              "replace")
-EXTEND_KEYS = ("extends", "choices")
+EXTEND_KEYS = ("extends", "choices", "text", "hide")
+EVENT_FILE_KEYS = ("nodes", "endings", "codex")  # an event file written as a mapping
 EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto", "unlock")
 CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
-OUTCOME_KEYS = ("weight", *EFFECT_KEYS)
-PARAGRAPH_KEYS = ("when", "text")
+OUTCOME_KEYS = ("id", "weight", *EFFECT_KEYS)
+PARAGRAPH_KEYS = ("id", "when", "text")
 
 
 NOT_REGULAR = ("refused: {what}; a content folder holds only regular files and never follows "
@@ -194,6 +197,7 @@ class _RawNode:
     file: _File
     node_id: str
     choices: list[tuple[Any, _File]] = field(default_factory=list)
+    extensions: list[tuple[YMap, _File]] = field(default_factory=list)  # `extends:` blocks
 
 
 class _Loader:
@@ -204,6 +208,7 @@ class _Loader:
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
         self.compiled: dict[tuple[str, str], Expr] = {}
+        self.changes: list[PackChange] = []  # what packs' `extends:` add and hide
 
     # ---- discovery and reading -------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Problem]]:
@@ -339,7 +344,7 @@ class _Loader:
             endings=tuple(endings), content_hash=self.hash.hexdigest()[:16],
             files=tuple(f.display for f in self.files),
             packs=tuple(display_path(d) for d in self.dirs[1:]), codex=codex,
-            codex_ignore=frozenset(self.codex_ignore),
+            codex_ignore=frozenset(self.codex_ignore), changes=pack_changes(self),
         )
 
     def read_world(self, top: YMap, r: Reader, what: str) -> None:
@@ -487,7 +492,7 @@ class _Loader:
                 continue
             if isinstance(data, YMap) and ("nodes" in data or "endings" in data
                                            or "codex" in data) and "id" not in data:
-                r.keys(data, ("nodes", "endings", "codex"), "event file")
+                r.keys(data, EVENT_FILE_KEYS, "event file")
                 for item in (r.sequence(data["codex"], "codex") or []) \
                         if "codex" in data else []:
                     self.raw_codex.append((item, r))
@@ -544,8 +549,10 @@ class _Loader:
                 r.error(spec["extends"], f"extends unknown node '{target}'"
                                          f"{suggest(target, self.raw_nodes)}")
                 continue
-            for choice in r.sequence(spec.get("choices"), "extension choices") or []:
+            for choice in r.sequence(spec["choices"], "extension choices") or [] \
+                    if "choices" in spec else []:
                 self.raw_nodes[target].choices.append((choice, file))
+            self.raw_nodes[target].extensions.append((spec, file))
 
     def collect_flags(self) -> None:
         def scan(block: Any) -> None:
@@ -627,8 +634,9 @@ class _Loader:
                 if "when" in spec else None
             body = r.text(spec, "text", f"{what}: paragraph", required=True)
             template = self.template(r, body, what) if body is not None else None
+            pid = paragraph_id(r, spec, what, out)
             if template:
-                out.append(Paragraph(template, when))
+                out.append(Paragraph(template, when, pid))
         return tuple(out)
 
     def flag_list(self, r: Reader, spec: YMap, key: str, what: str) -> tuple[str, ...]:
@@ -751,6 +759,8 @@ class _Loader:
             choice = self.build_choice(cr, item, what, seen)
             if choice is not None:
                 choices.append(choice)
+        if raw.extensions:
+            text, choices = extend_node(self, raw, text, choices)
         if date is None or until is None or title is None:
             return None
         return Node(
@@ -808,7 +818,9 @@ class _Loader:
                         weight = r.number(value, f"{owhat}: weight") or 0.0
                     else:
                         weight = self.expr(r, value, f"{owhat}: weight", NUM) or 0.0
-                outcomes.append(Outcome(weight, self.effect(r, outcome, owhat), r.ref(outcome)))
+                oid = r.ident(outcome["id"], f"{owhat}: id") if "id" in outcome else None
+                outcomes.append(Outcome(weight, self.effect(r, outcome, owhat), r.ref(outcome),
+                                        oid))
         effect = self.effect(r, spec, what)
         if choice_id is None or label is None:
             return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,23 @@ def add_graph_parser(commands: Any, content_arg: Any) -> None:
     """Declare `octobers graph`."""
     graph = commands.add_parser("graph", help="draw the story as a graph (Graphviz or Mermaid)")
     content_arg(graph)
-    graph.add_argument("--format", choices=("dot", "mermaid"), default=None,
-                       help="dot (Graphviz) or mermaid (default: from the -o file's "
-                            "extension, else dot)")
-    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    graph.add_argument("--format", choices=("dot", "mermaid", *IMAGE_FORMATS), default=None,
+                       help="dot (Graphviz text), mermaid, or an image drawn by Graphviz's "
+                            "dot: svg, png, pdf (default: from the -o file's extension, "
+                            "else dot)")
+    graph.add_argument("-o", "--output", metavar="FILE",
+                       help="write to FILE (default: stdout); .svg, .png and .pdf are drawn "
+                            "with Graphviz")
     graph.add_argument("--from", dest="year_from", type=int, metavar="YEAR",
                        help="only events from this year on")
     graph.add_argument("--to", dest="year_to", type=int, metavar="YEAR",
                        help="only events up to this year")
+
+
+IMAGE_FORMATS = ("svg", "png", "pdf")
+GRAPHVIZ_HELP = ("install Graphviz (Debian/Ubuntu: sudo apt install graphviz; Fedora: sudo dnf "
+                 "install graphviz; macOS: brew install graphviz; Windows: winget install "
+                 "graphviz; or https://graphviz.org/download/)")
 
 
 def add_audit_parser(commands: Any, content_arg: Any) -> None:
@@ -63,10 +73,12 @@ def add_audit_parser(commands: Any, content_arg: Any) -> None:
 def add_new_branch_parser(commands: Any, content_arg: Any) -> None:
     """Declare `octobers new-branch`."""
     new = commands.add_parser("new-branch", help="scaffold a branch pack that passes check")
-    new.add_argument("name", metavar="NAME", help="the pack's name (lowercase id)")
+    new.add_argument("path", metavar="PATH",
+                     help="the pack's folder; its last part is the pack's name (a lowercase "
+                          "id), e.g. packs/kirov_lives")
     content_arg(new)
     new.add_argument("--dir", type=Path, default=Path("."), metavar="DIR",
-                     help="where to create the pack's folder (default: here)")
+                     help="a folder PATH is taken within (default: here)")
     new.add_argument("--extends", metavar="NODE",
                      help="the node that gets the new choice (default: the first scenario's "
                           "start)")
@@ -80,15 +92,24 @@ def cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser, story: 
             args.year_from > args.year_to:
         parser.error(f"--from {args.year_from} is after --to {args.year_to}")
     fmt = args.format
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
     if fmt is None:
-        suffix = Path(args.output).suffix.lower() if args.output else ""
-        fmt = "mermaid" if suffix in (".mmd", ".mermaid") else "dot"
+        fmt = "mermaid" if suffix in ("mmd", "mermaid") else \
+            suffix if suffix in IMAGE_FORMATS else "dot"
+    elif fmt in ("dot", "mermaid") and suffix in IMAGE_FORMATS:
+        text_suffix = "mmd" if fmt == "mermaid" else "dot"
+        parser.error(f"--format {fmt} writes text, not a .{suffix} image: leave out --format "
+                     f"to draw the image with Graphviz, or write to a .{text_suffix} file")
+    if fmt in IMAGE_FORMATS and (not args.output or args.output == "-"):
+        parser.error(f"--format {fmt} needs -o FILE")
     years = [year_of(n.date) for n in story.nodes.values()]
     if years and ((args.year_from is not None and args.year_from > max(years)) or
                   (args.year_to is not None and args.year_to < min(years))):
         parser.error(f"no events in that span: the story runs from {min(years)} to "
                      f"{max(years)}")
-    text = render(story, fmt, args.year_from, args.year_to)
+    text = render(story, "mermaid" if fmt == "mermaid" else "dot", args.year_from, args.year_to)
+    if fmt in IMAGE_FORMATS:
+        return _draw(text, fmt, args.output)
     if not args.output or args.output == "-":
         sys.stdout.write(text)
         return 0
@@ -101,41 +122,80 @@ def cmd_graph(args: argparse.Namespace, parser: argparse.ArgumentParser, story: 
     return 0
 
 
+def _draw(dot_text: str, fmt: str, output: str) -> int:
+    """Render DOT text to an image file with Graphviz's `dot`, or say how to get it."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("dot")
+    if program is None:
+        sys.stderr.write(f"octobers: drawing {output} needs Graphviz's `dot` program, which "
+                         f"is not installed: {GRAPHVIZ_HELP}. Or write the graph as text: "
+                         f"-o {Path(output).with_suffix('.dot')} (Graphviz) or "
+                         f"-o {Path(output).with_suffix('.mmd')} (Mermaid).\n")
+        return 1
+    try:
+        done = subprocess.run([program, f"-T{fmt}"], input=dot_text.encode("utf-8"),
+                              capture_output=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        sys.stderr.write(f"octobers: Graphviz's dot failed: {exc}\n")
+        return 1
+    if done.returncode != 0 or not done.stdout:
+        detail = done.stderr.decode("utf-8", "replace").strip()
+        sys.stderr.write(f"octobers: Graphviz's dot failed (exit {done.returncode})"
+                         + (f": {detail}" if detail else "") + "\n")
+        return 1
+    from game.safefiles import write_atomic
+
+    try:
+        write_atomic(Path(output), done.stdout)
+    except OSError as exc:
+        sys.stderr.write(f"octobers: cannot write {output}: {exc.strerror or exc}\n")
+        return 1
+    sys.stderr.write(f"wrote {output} ({fmt}, drawn by Graphviz)\n")
+    return 0
+
+
 def cmd_new_branch(args: argparse.Namespace, parser: argparse.ArgumentParser,
                    story: Any) -> int:
-    """`octobers new-branch NAME`: write a pack, then check it layered over the base."""
+    """`octobers new-branch PATH`: write a pack, then check it layered over the base."""
     from game.authoring.lint import lint
     from game.authoring.newbranch import ScaffoldError, check_name, scaffold
     from game.loader import default_content_dir, display_path, load_with_problems
 
+    folder = args.dir / args.path
+    name = folder.name
     try:
-        check_name(args.name)
+        check_name(name)
     except ScaffoldError as exc:
         parser.error(str(exc))
     if args.extends is not None and args.extends not in story.nodes:
         parser.error(f"--extends: unknown node '{args.extends}'")
-    folder = args.dir / args.name
+    # Paths as the author gave them, relative to where they ran the command: never the
+    # resolved folder of the installed package when they named their own content.
+    base = list(args.content or [default_content_dir()])
+    base_shown = " --content ".join(shlex.quote(str(d) if args.content else
+                                                display_path(Path(d))) for d in base)
+    shown = shlex.quote(str(folder))
     try:
-        made = scaffold(args.name, folder, story, args.extends)
+        made = scaffold(name, folder, story, args.extends, base_shown, shown)
     except (ScaffoldError, OSError) as exc:
         sys.stderr.write(f"octobers: {exc}\n")
         return 1
-    base = list(args.content or [default_content_dir()])
     layered, problems = load_with_problems([*base, folder])
     mine = [p for p in problems if Path(p.where.path).resolve().is_relative_to(folder.resolve())]
     if layered is not None:
         mine += [p for p in lint(layered)
                  if Path(p.where.path).resolve().is_relative_to(folder.resolve())]
-    shown = display_path(folder)
-    print(f"created {shown}/: " + ", ".join(display_path(p) for p in made.files))
+    print(f"created {folder}/: " + ", ".join(str(p) for p in made.files))
     for problem in mine:
         print(problem.format())
     if layered is None:
         print("check: the new pack does not load cleanly over the base content (see above)")
         return 1
     print(f"check: ok; '{made.event}' follows '{made.extends}' when the new choice is taken")
-    content = " ".join(f"--content {display_path(Path(d))}" for d in base)
-    print(f"next: octobers play {content} --content {shown} --start-at {made.extends}")
+    print(f"next: octobers play --content {base_shown} --content {shown} "
+          f"--start-at {made.extends}")
     return 0
 
 
@@ -204,3 +264,56 @@ def run_simulate(args: argparse.Namespace, story: Any) -> int:
                       width=None if sys.stdout.isatty() else 120)
     print_report(data, story, console)
     return 0
+
+
+def add_schema_parser(commands: Any) -> None:
+    """Declare `octobers schema`."""
+    schema = commands.add_parser("schema", help="write the JSON Schema of content files "
+                                                "(for editors)")
+    schema.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (default: stdout)")
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """`octobers schema [-o FILE]`: the JSON Schema for game.yaml, pack.yaml and events."""
+    from game.authoring.content_schema import schema_text
+
+    return _write_out(args.output, schema_text(), "the content schema")
+
+
+def _write_out(output: str | None, text: str, what: str) -> int:
+    """Text to stdout (no -o, or '-') or to a file, atomically; 1 with a message on failure."""
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return 0
+    from game.safefiles import write_atomic
+
+    try:
+        write_atomic(Path(output), text.encode("utf-8"))
+    except OSError as exc:
+        sys.stderr.write(f"octobers: cannot write {output}: {exc.strerror or exc}\n")
+        return 1
+    sys.stderr.write(f"wrote {output} ({what})\n")
+    return 0
+
+
+def add_proof_parser(commands: Any, content_arg: Any) -> None:
+    """Declare `octobers proof`."""
+    proof = commands.add_parser("proof", help="the whole text in story order, as Markdown "
+                                              "(for proofreading)")
+    content_arg(proof)
+    proof.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    proof.add_argument("--all", action="store_true",
+                       help="every content folder in turn, not only the last (the pack)")
+
+
+def cmd_proof(args: argparse.Namespace, load: Any) -> int:
+    """`octobers proof`: the last content folder's text (or --all), with word counts."""
+    from game.authoring.proof import proof
+    from game.loader import default_content_dir
+
+    story = load(args.content)
+    if story is None:
+        return 1
+    folders = list(args.content or [default_content_dir()])
+    return _write_out(args.output, proof(story, folders, args.all), "proof")
