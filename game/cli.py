@@ -137,7 +137,9 @@ def _add_play_options(play: argparse.ArgumentParser) -> None:
                       default=[], help="set a variable at the start (for testing)")
     play.add_argument("--flag", metavar="NAME", action="append", default=[],
                       help="raise a flag at the start (for testing)")
-    play.add_argument("--dev", action="store_true", help="developer panel (F12) in the UI")
+    play.add_argument("--dev", action="store_true",
+                      help="developer panel (F12) in the UI; in --plain, why each choice is "
+                      "open or locked")
     play.add_argument("--watch", action="store_true",
                       help="reload the content when a file changes (full-screen UI only)")
     _content_arg(play)
@@ -444,4 +446,4 @@ def play_plain(story: Any, options: Any) -> int:
     else:
         game = Game.new(story, options.scenario, options.seed, options.start_at,
                         options.values, options.flags)
-    return PlainSession(game, store, sys.stdin, sys.stdout).run()
+    return PlainSession(game, store, sys.stdin, sys.stdout, dev=options.dev).run()
