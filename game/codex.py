@@ -18,6 +18,7 @@ from functools import lru_cache
 from game.engine import Game
 from game.errors import suggest
 from game.model import CODEX_KINDS, CodexEntry, Story
+from game.output import printable
 
 KIND_LABELS = {"person": "People", "party": "Parties", "institution": "Institutions",
                "place": "Places", "term": "Terms"}
@@ -158,6 +159,28 @@ def view(game: Game, entry: CodexEntry) -> EntryView:
                      fate(game, entry), entry.fate_ours.strip(), entry.history.strip())
 
 
+def entry_markdown(game: Game, entry: CodexEntry) -> str:
+    """An entry as Markdown: this timeline first, then ours."""
+    shown = view(game, entry)
+    kind = entry.kind.capitalize()
+    parts = [f"## {_md(shown.name)}", f"*{kind}*", _md(shown.summary)]
+    parts += [_md(section) for section in shown.sections]
+    if shown.fate:
+        parts.append(f"**In this timeline:** {_md(shown.fate)}")
+    if shown.history or shown.fate_ours:
+        parts.append("### In our timeline")
+        if shown.fate_ours:
+            parts.append(f"**Fate:** {_md(shown.fate_ours)}")
+        if shown.history:
+            parts.append(_md(shown.history))
+    return "\n\n".join(p for p in parts if p)
+
+
+def _md(text: str) -> str:
+    """Content text as one Markdown paragraph: control characters escaped, lines joined."""
+    return printable(" ".join(text.split()))
+
+
 def fate(game: Game, entry: CodexEntry) -> str:
     """The first of an entry's fate lines that holds in this game, or ''."""
     for paragraph in entry.fate:
@@ -222,6 +245,7 @@ def find(story: Story, name: str, among: Iterable[str] | None = None
     return None, f"no open codex entry '{name}'{suggest(folded, names)}"
 
 
-__all__ = ["CODEX_KINDS", "KIND_LABELS", "EntryView", "Index", "Mention", "counts", "fate",
+__all__ = ["CODEX_KINDS", "KIND_LABELS", "EntryView", "Index", "Mention", "counts",
+           "entry_markdown", "fate",
            "find", "index", "link_mentions", "met", "opened", "people", "scene_entries",
            "scene_text", "view", "who_became_what"]

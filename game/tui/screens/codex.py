@@ -19,34 +19,13 @@ from textual.widgets import DataTable, Footer, Input, Markdown, OptionList, Stat
 from textual.widgets.option_list import Option
 
 from game import codex
+from game.codex import entry_markdown
 from game.engine import Game
 from game.model import CODEX_KINDS, CodexEntry, format_date
 from game.output import printable
 
 SCENE_TAB = "scene"
 ALL_TAB = "all"
-
-
-def entry_markdown(game: Game, entry: CodexEntry) -> str:
-    """An entry as Markdown: this timeline first, then ours."""
-    view = codex.view(game, entry)
-    kind = entry.kind.capitalize()
-    parts = [f"## {_md(view.name)}", f"*{kind}*", _md(view.summary)]
-    parts += [_md(section) for section in view.sections]
-    if view.fate:
-        parts.append(f"**In this timeline:** {_md(view.fate)}")
-    if view.history or view.fate_ours:
-        parts.append("### In our timeline")
-        if view.fate_ours:
-            parts.append(f"**Fate:** {_md(view.fate_ours)}")
-        if view.history:
-            parts.append(_md(view.history))
-    return "\n\n".join(p for p in parts if p)
-
-
-def _md(text: str) -> str:
-    """Content text for the Markdown widget: control characters escaped, lines joined."""
-    return printable(" ".join(text.split()))
 
 
 class CodexScreen(Screen[None]):
