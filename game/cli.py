@@ -90,11 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     from game.authoring.commands import (
         add_audit_parser,
         add_graph_parser,
+        add_moment_options,
         add_new_branch_parser,
         add_proof_parser,
         add_schema_parser,
     )
 
+    add_moment_options(simulate, simulate=True)
     add_audit_parser(commands, _content_arg)
     add_graph_parser(commands, _content_arg)
     add_new_branch_parser(commands, _content_arg)
@@ -137,6 +139,9 @@ def _add_play_options(play: argparse.ArgumentParser) -> None:
                       default=[], help="set a variable at the start (for testing)")
     play.add_argument("--flag", metavar="NAME", action="append", default=[],
                       help="raise a flag at the start (for testing)")
+    from game.authoring.commands import add_moment_options
+
+    add_moment_options(play, simulate=False)  # --from-seed, --outcome, --ending
     play.add_argument("--dev", action="store_true",
                       help="developer panel (F12) in the UI; in --plain, why each choice is "
                       "open or locked")
@@ -272,7 +277,7 @@ def cmd_simulate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         return run_transcripts(args, story)
     from game.authoring.commands import run_simulate
 
-    return run_simulate(args, story)
+    return run_simulate(args, story, parser)
 
 
 def cmd_audit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -399,6 +404,11 @@ def cmd_play(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if story is None:
         return 1
     options = _play_options(args, parser, story)
+    from game.authoring.commands import play_moment, preview_plain
+
+    play_moment(args, parser, story, options)  # --start-at's state, --outcome, --ending
+    if options.ending is not None and args.plain:
+        return preview_plain(story, options)
     _clean_saves_folder(options.saves_dir)
     if args.plain and args.watch:
         _err("note: --watch reloads content in the full-screen game only; plain mode plays "
@@ -422,7 +432,6 @@ def _clean_saves_folder(folder: Path | None) -> None:
 
 def play_plain(story: Any, options: Any) -> int:
     """Start or continue a game in plain mode."""
-    from game.engine import Game
     from game.errors import SaveError
     from game.plain import PlainSession
     from game.saves import SaveStore
@@ -444,6 +453,7 @@ def play_plain(story: Any, options: Any) -> int:
         for note in notes:
             print(f"Note: {note}.")
     else:
-        game = Game.new(story, options.scenario, options.seed, options.start_at,
-                        options.values, options.flags)
+        game = options.new_game(story)
+        for line in options.start_lines(game.origin.scenario):
+            print(line)
     return PlainSession(game, store, sys.stdin, sys.stdout, dev=options.dev).run()

@@ -41,9 +41,9 @@ from game.text import TemplateError, parse_template
 from game.yamlsrc import MAX_FILE_BYTES, YMap, YSeq, YStr, parse_yaml, read_yaml
 
 GAME_KEYS = ("title", "description", "variables", "texts", "flags", "scenarios", "endings",
-             "codex", "codex_ignore")
+             "codex", "codex_ignore", "unreachable")
 PACK_KEYS = ("name", "version", "description", "requires", "variables", "texts", "flags",
-             "scenarios", "endings", "codex", "codex_ignore")
+             "scenarios", "endings", "codex", "codex_ignore", "unreachable")
 VARIABLE_KEYS = ("label", "start", "min", "max", "shown", "description", "danger", "reveal")
 DANGER_KEYS = ("below", "above", "warning")
 REVEAL_KEYS = ("flag", "date")
@@ -301,6 +301,7 @@ class _Loader:
         self.raw_reveals: list[tuple[str, Any, Reader]] = []
         self.raw_codex: list[tuple[Any, Reader]] = []
         self.codex_ignore: set[str] = set()
+        self.raw_unreachable: list[tuple[Any, Reader]] = []
         self.read_world(top, r, "game.yaml")
         manifests = []
         for file in self.files:
@@ -338,6 +339,7 @@ class _Loader:
         endings = self.build_endings()
         scenarios = self.build_scenarios(nodes)
         codex = build_codex(self, self.raw_codex)
+        unreachable = self.build_unreachable(nodes, endings)
         return Story(
             title=str(title), variables=self.variables, texts=self.text_vars,
             flags=frozenset(self.flags), scenarios=tuple(scenarios), nodes=nodes,
@@ -345,7 +347,35 @@ class _Loader:
             files=tuple(f.display for f in self.files),
             packs=tuple(display_path(d) for d in self.dirs[1:]), codex=codex,
             codex_ignore=frozenset(self.codex_ignore), changes=pack_changes(self),
+            unreachable=unreachable,
         )
+
+    def build_unreachable(self, nodes: dict[str, Node], endings: list[Ending]) -> frozenset[str]:
+        """`unreachable:` ids (node, node.choice or ending) that no game reaches on purpose."""
+        out: set[str] = set()
+        ending_ids = {e.id for e in endings}
+        for item, r in self.raw_unreachable:
+            if not isinstance(item, YStr) or item.is_null:
+                r.error(item, "unreachable: each entry is a node id, node.choice or an ending id")
+                continue
+            name = str(item).strip()
+            node_id, _, choice_id = name.partition(".")
+            node = nodes.get(node_id)
+            if choice_id:
+                if node is None:
+                    r.error(item, f"unreachable: unknown node '{node_id}'"
+                                  f"{suggest(node_id, nodes)}")
+                elif choice_id not in {c.id for c in node.choices}:
+                    r.error(item, f"unreachable: node '{node_id}' has no choice '{choice_id}'"
+                                  f"{suggest(choice_id, [c.id for c in node.choices])}")
+                else:
+                    out.add(name)
+            elif node is None and name not in ending_ids:
+                r.error(item, f"unreachable: '{name}' is no node or ending"
+                              f"{suggest(name, [*nodes, *ending_ids])}")
+            else:
+                out.add(name)
+        return frozenset(out)
 
     def read_world(self, top: YMap, r: Reader, what: str) -> None:
         if "variables" in top:
@@ -371,6 +401,9 @@ class _Loader:
         if "codex_ignore" in top:  # names `check --strict` should not ask a codex entry for
             for name in r.sequence(top["codex_ignore"], f"{what}: codex_ignore") or []:
                 self.codex_ignore.add(str(name))
+        if "unreachable" in top:
+            for item in r.sequence(top["unreachable"], f"{what}: unreachable") or []:
+                self.raw_unreachable.append((item, r))
 
     def read_variable(self, key: str, value: Any, r: Reader, where: SourceRef) -> None:
         what = f"variable '{key}'"

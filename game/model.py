@@ -269,6 +269,7 @@ class Story:
     codex: tuple[CodexEntry, ...] = ()
     codex_ignore: frozenset[str] = frozenset()
     changes: tuple[PackChange, ...] = ()  # what each pack adds to or hides in earlier layers
+    unreachable: frozenset[str] = frozenset()  # ids `unreachable:` lists: never reached on purpose
 
     @property
     def shown_variables(self) -> list[Variable]:

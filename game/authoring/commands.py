@@ -213,6 +213,14 @@ def run_transcripts(args: argparse.Namespace, story: Any) -> int:
 
     from game.authoring.transcripts import write_transcripts
 
+    moment = [name for name, given in (("--start-at", args.start_at), ("--set", args.set),
+                                       ("--flag", args.flag), ("--outcome", args.outcome),
+                                       ("--only", args.only), ("--from-seed", args.from_seed))
+              if given]
+    if moment:
+        print(f"octobers: --transcripts plays whole games from each scenario; it does not take "
+              f"{', '.join(moment)}", file=sys.stderr)
+        return 2
     try:
         written = write_transcripts(story, args.transcripts, args.per, args.seed)
     except OSError as exc:
@@ -228,10 +236,171 @@ def run_transcripts(args: argparse.Namespace, story: Any) -> int:
     return 0
 
 
-def run_simulate(args: argparse.Namespace, story: Any) -> int:
+def add_moment_options(parser: argparse.ArgumentParser, simulate: bool) -> None:
+    """Test-any-moment options: `--from-seed` and `--outcome` (play and simulate), `--ending`
+    (play), and for simulate also `--start-at`, `--set`, `--flag` and `--only`."""
+    if simulate:
+        parser.add_argument("--start-at", metavar="NODE",
+                            help="start every game at this node, from the state a typical "
+                                 "random game has there")
+        parser.add_argument("--set", metavar="VAR=VALUE", action="append", default=[],
+                            help="set a variable at the start (repeatable)")
+        parser.add_argument("--flag", metavar="NAME", action="append", default=[],
+                            help="raise a flag at the start (repeatable)")
+        parser.add_argument("--only", metavar="PACK",
+                            help="count coverage (nodes, choices, outcomes, endings) of this "
+                                 "pack's files only: a --content folder, or its name")
+    parser.add_argument("--from-seed", type=int, metavar="N",
+                        help="with --start-at: the state of random game N as it reached the "
+                             "node (the game `simulate -n 1 --seed N` plays)")
+    parser.add_argument("--outcome", metavar="NODE.CHOICE=K", action="append", default=[],
+                        help="always draw the K-th outcome (from 1) of that choice "
+                             "(repeatable)")
+    if not simulate:
+        parser.add_argument("--ending", metavar="ID",
+                            help="show this ending's epilogue for the start state (with "
+                                 "--start-at, --set, --flag or --load) and stop")
+
+
+def moment_start(args: argparse.Namespace, parser: argparse.ArgumentParser, story: Any,
+                 scenario: str | None) -> Any:
+    """The start `--start-at` asks for (startstate.Found), or None without it; usage
+    errors for `--from-seed` alone, an unknown node, or a seed that never gets there."""
+    from game.authoring.startstate import StartError, find_start
+    from game.errors import suggest
+
+    if args.start_at is None:
+        if args.from_seed is not None:
+            parser.error("--from-seed needs --start-at NODE")
+        return None
+    if args.start_at not in story.nodes:
+        parser.error(f"--start-at: unknown node '{args.start_at}'"
+                     f"{suggest(args.start_at, story.nodes)}")
+    try:
+        return find_start(story, args.start_at, scenario, args.from_seed)
+    except StartError as exc:
+        parser.error(f"--from-seed: {exc}")
+
+
+def moment_setup(args: argparse.Namespace, parser: argparse.ArgumentParser,
+                 story: Any) -> tuple[Any, Any, Any]:
+    """simulate's (Setup, Scope, Found or None) from its test-any-moment arguments."""
+    from game.authoring.simulate import Scope, Setup
+    from game.authoring.startstate import parse_outcomes, start_flags, start_values
+    from game.errors import suggest
+
+    try:
+        values = start_values(story, [_pair(text) for text in args.set])
+        flags = start_flags(story, args.flag)
+        outcomes = parse_outcomes(story, args.outcome)
+    except ValueError as exc:
+        parser.error(str(exc))
+    found = moment_start(args, parser, story,
+                         None if args.scenario in (None, "all") else args.scenario)
+    if found is not None:
+        args.scenario = found.scenario
+    setup = Setup(args.start_at, tuple(sorted(values.items())), tuple(sorted(set(flags))),
+                  None if found is None else found.state, outcomes)
+    scope = Scope.of(story)
+    if args.only is not None:
+        packs = {Path(p).resolve(): p for p in story.packs}
+        wanted = Path(args.only).resolve()
+        named = [p for p in story.packs if Path(p).name == args.only]
+        if wanted in packs:
+            scope = Scope.of(story, Path(packs[wanted]))
+        elif len(named) == 1:
+            scope = Scope.of(story, Path(named[0]))
+        else:
+            known = ", ".join(story.packs) or "none: give the pack with another --content"
+            parser.error(f"--only: '{args.only}' is not a pack of this run"
+                         f"{suggest(args.only, [Path(p).name for p in story.packs])} "
+                         f"(packs: {known})")
+    if found is not None:
+        scope = scope.since(story, story.nodes[args.start_at].date)
+    return setup, scope, found
+
+
+def play_moment(args: argparse.Namespace, parser: argparse.ArgumentParser, story: Any,
+                options: Any) -> None:
+    """Fill `options` (PlayOptions) from play's test-any-moment arguments: the state
+    `--start-at` starts from, forced outcomes, the ending to preview."""
+    from game.authoring.startstate import check_ending, parse_outcomes
+
+    try:
+        options.outcomes = parse_outcomes(story, args.outcome)
+        options.ending = None if args.ending is None else check_ending(story, args.ending)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.load is not None:
+        if args.start_at is not None or args.from_seed is not None:
+            parser.error("--load continues a saved game; it cannot take --start-at too")
+        return
+    found = moment_start(args, parser, story, args.scenario)
+    if found is not None:
+        options.scenario, options.start_state, options.start_note = \
+            found.scenario, found.state, found.note
+
+
+def preview_plain(story: Any, options: Any) -> int:
+    """`octobers play --plain --ending ID`: the epilogue for the start (or loaded) state."""
+    import shutil
+
+    from game.authoring.startstate import ending_condition
+    from game.errors import SaveError
+    from game.output import printable
+    from game.plain import status_line
+    from game.plaintext import MIN_WIDTH, markdown_lines
+    from game.saves import SaveStore
+
+    if options.load is not None:
+        try:
+            game, _ = SaveStore(options.saves_dir).load(options.load, story)
+        except SaveError as exc:
+            sys.stderr.write(f"octobers: {exc}\n")
+            return 1
+        print(f"Previewing with the state of the save '{options.load}'.")
+    else:
+        game = options.new_game(story)
+        if options.start_at is None:
+            print(f"Previewing with the start of the scenario '{game.origin.scenario}'.")
+        for line in options.start_lines(game.origin.scenario):
+            print(line)
+    title, epilogue = game.ending_text(options.ending)
+    print("═" * 60)
+    print(printable(f"ENDING PREVIEW ({options.ending}): {title}"))
+    print("═" * 60)
+    width = max(MIN_WIDTH, shutil.get_terminal_size((80, 24)).columns)
+    for line in markdown_lines(printable(epilogue), width):
+        print(line)
+    print()
+    print(status_line(game))
+    print(ending_condition(game, options.ending))
+    print(f"(The state of {game.date // 12}-{game.date % 12 + 1:02d}; nothing is saved or "
+          "recorded as discovered.)")
+    return 0
+
+
+def _pair(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise ValueError(f"--set: expected VAR=VALUE, got '{text}'")
+    name, value = text.split("=", 1)
+    return name.strip(), value.strip()
+
+
+def run_simulate(args: argparse.Namespace, story: Any,
+                 parser: argparse.ArgumentParser | None = None) -> int:
     """`octobers simulate` after its arguments are checked: play, then report."""
-    from game.authoring.simulate import print_report, simulate
+    from game.authoring.simulate import Scope, Setup, print_report, simulate
     from game.loader import default_content_dir
+
+    setup, scope, found = (Setup(), Scope.of(story), None) if parser is None else \
+        moment_setup(args, parser, story)
+    if found is not None and not args.json:
+        print(f"Every game starts at '{args.start_at}' from {found.note}.")
+    if setup.outcomes and not args.json:
+        from game.authoring.startstate import describe_outcomes
+
+        print(f"Forced outcomes: {describe_outcomes(setup.outcomes)}")
 
     progress = None
     bar: Any = None
@@ -250,11 +419,14 @@ def run_simulate(args: argparse.Namespace, story: Any) -> int:
     try:
         report = simulate(story, args.runs, args.seed, args.scenario, args.policy,
                           jobs=args.jobs, progress=progress,
-                          content_dirs=args.content or [default_content_dir()])
+                          content_dirs=args.content or [default_content_dir()], setup=setup)
     finally:
         if bar is not None:
             bar.stop()
-    data = report.to_json(story)
+    data = report.to_json(story, scope)
+    if found is not None:
+        data["start"] = {"node": args.start_at, "scenario": found.scenario, "from": found.note,
+                         "fallback": found.fallback}
     if args.json:
         print(json.dumps(data, indent=2))
         return 0

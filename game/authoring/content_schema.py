@@ -100,6 +100,9 @@ def build_schema() -> dict[str, Any]:
                       "codex entries: people, parties, institutions, places, terms"),
         "codex_ignore": _doc({"type": "array", "items": TEXT},
                              "names check --strict should not ask a codex entry for"),
+        "unreachable": _doc({"type": "array", "items": {"type": "string"}},
+                            "nodes, choices (node.choice) or endings never reached on purpose; "
+                            "simulate leaves them out of coverage"),
     }
     defs: dict[str, Any] = {
         "id": ID, "expr": EXPR, "date": DATE,
