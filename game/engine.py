@@ -215,6 +215,7 @@ class Game:
         # when the player began this run (seconds since 1970), for telling saves apart; set
         # by the clients, kept by rewinds and saves; the rules never read it
         self.began_at: float | None = None
+        self.unlocked: set[str] = set()  # codex entries opened by `unlock:` effects
         self.outcome: int | None = None  # the outcome drawn at the last decision, if any
         self._forced = {(node, choice): index for node, choice, index in origin.outcomes}
         self._schedule = schedule_for(story)
@@ -541,6 +542,7 @@ class Game:
         game.problems = list(self.problems)
         game.opening = self.opening
         game.began_at = self.began_at
+        game.unlocked = set(self.unlocked)
         return game
 
     def headline(self) -> str:
@@ -671,6 +673,8 @@ class Game:
             self.flags.update(effect.set)
         if effect.clear:
             self.flags.difference_update(effect.clear)
+        if effect.unlock:
+            self.unlocked.update(effect.unlock)
         for name, template in effect.texts:
             text = self.text(template)
             if len(text) > MAX_TEXT_LENGTH:  # e.g. {echo}{echo} on a loop: it would double
