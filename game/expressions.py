@@ -88,10 +88,11 @@ class Names:
 class ExprError(Exception):
     """An expression is not acceptable; `col` is 1-based within the expression text."""
 
-    def __init__(self, message: str, col: int = 0):
+    def __init__(self, message: str, col: int = 0, flag: str | None = None):
         super().__init__(message)
         self.message = message
         self.col = col
+        self.flag = flag  # the unknown flag the expression reads, if that is the fault
 
 
 def compile_expr(source: str, where: SourceRef, names: Names, want: str = BOOL) -> Expr:
@@ -266,8 +267,10 @@ class _Emitter:
                 raise self.fail(node, f"'{flag}' is not allowed in an expression")
             if flag not in self.names.flags:
                 hint = suggest(flag, self.names.flags)
-                raise self.fail(node, f"unknown flag '{flag}'{hint}; no choice or scenario "
-                                      "sets it")
+                error = self.fail(node, f"unknown flag '{flag}'{hint}; no choice or scenario "
+                                        "sets it")
+                error.flag = flag
+                raise error
             return f"({flag!r} in F)", BOOL
         raise self.fail(node, "attribute access not allowed in an expression "
                               "(only flags.NAME)")
