@@ -792,6 +792,8 @@ class _Loader:
             set=self.flag_list(r, spec, "set", what),
             clear=self.flag_list(r, spec, "clear", what),
             texts=tuple(texts), log=log, goto=goto,
+            set_where=r.ref(spec["set"]) if "set" in spec else None,
+            goto_where=r.ref(spec["goto"]) if "goto" in spec else None,
         )
 
     def build_node(self, raw: _RawNode, order: int) -> Node | None:

@@ -137,6 +137,8 @@ class Effect:
     texts: tuple[tuple[str, Template], ...] = ()
     log: Template | None = None
     goto: str | None = None
+    set_where: SourceRef | None = field(default=None, compare=False)  # where `set:` is written
+    goto_where: SourceRef | None = field(default=None, compare=False)  # and `goto:`
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,10 @@ def cmd_new_branch(args: argparse.Namespace, parser: argparse.ArgumentParser,
     except ScaffoldError as exc:
         parser.error(str(exc))
     if args.extends is not None and args.extends not in story.nodes:
-        parser.error(f"--extends: unknown node '{args.extends}'")
+        from game.errors import suggest
+
+        parser.error(f"--extends: unknown node '{args.extends}'"
+                     f"{suggest(args.extends, story.nodes)}")
     folder = args.dir / args.name
     try:
         made = scaffold(args.name, folder, story, args.extends)
