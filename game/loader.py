@@ -157,7 +157,7 @@ def _warn_if_cut(r: Reader, value: YStr, what: str) -> None:
     written = row[where.col - 1:]
     rest = written[len(value):] if written.startswith(value) else ""
     if rest.strip().startswith("#"):
-        r.warn(value, f"{what}: the text stops before ' {rest.strip()}': in unquoted text "
+        r.warn(value, f"{what}: the text stops before '{rest.strip()}': in unquoted text "
                       "YAML reads ' #' and all after it as a comment; if the '#' belongs to the "
                       "text, put the whole text in quotes")
 
