@@ -51,6 +51,7 @@ NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "histor
              "choices",
              "replace")
 EXTEND_KEYS = ("extends", "choices")
+_NODE_KEY_SET = frozenset(NODE_KEYS)
 EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto")
 CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
 OUTCOME_KEYS = ("weight", *EFFECT_KEYS)
@@ -134,17 +135,19 @@ def _folder_hint(folder: Path, layer: int) -> str:
     return ""
 
 
-_COMMENT = re.compile(rb"[^\s#][ \t]+#")
+_COMMENT_ROW = re.compile(rb"^[^\n]*?[^\s#][ \t]+#[^\n]*", re.MULTILINE)
 
 
 def _comment_rows(raw: bytes) -> dict[int, str]:
     """The lines of a file that hold a ` #` after something else, by line number."""
-    if not _COMMENT.search(raw):
+    if b"#" not in raw:  # most files: found at memchr speed
         return {}
     rows = {}
-    for number, row in enumerate(raw.decode("utf-8", errors="replace").split("\n"), start=1):
-        if " #" in row or "\t#" in row:
-            rows[number] = row.rstrip("\r")
+    line, at = 1, 0
+    for match in _COMMENT_ROW.finditer(raw):
+        line += raw.count(b"\n", at, match.start())
+        at = match.start()
+        rows[line] = match.group().decode("utf-8", errors="replace").rstrip("\r")
     return rows
 
 
@@ -607,15 +610,15 @@ class _Loader:
                 for item in items:
                     if isinstance(item, YStr) and not item.is_null:
                         self.flags.add(str(item))
-                        self.flag_sets.setdefault(str(item), []).append(item.where)
-        self.flag_sets: dict[str, list[SourceRef]] = {}
+                        self.flag_sets.setdefault(str(item), []).append(item)
+        self.flag_sets: dict[str, list[YStr]] = {}  # each flag's setters, for their places
         for scenario, _ in self.raw_scenarios:
             scan(scenario)
         for raw in self.raw_nodes.values():
             scan(raw.raw.get("enter"))
-            misspelt = [(c, raw.file) for key, value in raw.raw.items()
-                        if key not in NODE_KEYS and isinstance(value, YSeq)
-                        and suggest(key, ("choices",)) for c in value]
+            misspelt = [(c, raw.file) for key in raw.raw.keys() - _NODE_KEY_SET
+                        if isinstance(raw.raw[key], YSeq) and suggest(key, ("choices",))
+                        for c in raw.raw[key]]
             for choice, _ in [*raw.choices, *misspelt]:
                 scan(choice)
                 if isinstance(choice, YMap) and isinstance(choice.get("outcomes"), YSeq):
@@ -639,7 +642,7 @@ class _Loader:
             if not near:
                 continue
             setter = near[0]
-            sets = self.flag_sets[setter]
+            sets = [item.where for item in self.flag_sets[setter]]
             if len(sets) != 1 or setter in self.declared_flags or \
                     re.search(rf"\bflags\.{re.escape(setter)}\b", sources):
                 continue
