@@ -142,7 +142,7 @@ _HABITS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![=!<>])=(?!=)"), "`=` sets a value; to compare, use `==`"),
     (re.compile(r"\b(AND|OR|NOT|And|Or|Not)\b"), "write `{low}` in small letters"),
 )
-_TWO_WORDS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_TWO_WORDS = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)[ \t]+([A-Za-z_][\w.]*)(?![\w.])")
 
 
 def syntax_hint(text: str) -> tuple[str, int] | None:
@@ -159,6 +159,10 @@ def syntax_hint(text: str) -> tuple[str, int] | None:
             return message, match.start() + 1
     for match in _TWO_WORDS.finditer(masked):
         first, second = match.groups()
+        if first not in _KEYWORDS and second not in _KEYWORDS and (
+                "." in first or "." in second or masked[match.end():match.end() + 1] == "("):
+            return (f"something is missing between '{first}' and '{second}': an operator "
+                    "such as `and`, `or` or `==`"), match.end(1) + 1
         if first not in _KEYWORDS and second not in _KEYWORDS:
             words: list[str] = []
             for word in masked[match.start():].split():

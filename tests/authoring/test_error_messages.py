@@ -84,6 +84,9 @@ def only(problems: list[Problem]) -> Problem:
     ("stability > 1 AND flags.kirov_lives", "write `and` in small letters", "AND"),
     ("leader == Sergei Kirov", "'Sergei Kirov' is not a name: put text in quotes, like "
                                "'Sergei Kirov'", "Sergei"),
+    ("flags.kirov_lives flags.kirov_lives", "something is missing between 'flags.kirov_lives' "
+                                            "and 'flags.kirov_lives': an operator such as "
+                                            "`and`, `or` or `==`", " flags"),
 ])
 def test_condition_habits_say_what_to_write(tmp_path, cond, words, at):
     events = NODE.replace("{cond}", cond)
