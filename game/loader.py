@@ -51,11 +51,14 @@ NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "histor
              "choices",
              "replace")
 EXTEND_KEYS = ("extends", "choices")
-_NODE_KEY_SET = frozenset(NODE_KEYS)
+
 EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto")
 CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
 OUTCOME_KEYS = ("weight", *EFFECT_KEYS)
 PARAGRAPH_KEYS = ("when", "text")
+# The keys of the blocks that can set flags (choices, outcomes, scenarios, arrivals)
+_SETTER_KEY_SET = frozenset((*CHOICE_KEYS, *OUTCOME_KEYS, *SCENARIO_KEYS))
+_NODE_KEY_SET = frozenset(NODE_KEYS)
 
 
 NOT_REGULAR = ("refused: {what}; a content folder holds only regular files and never follows "
@@ -602,9 +605,12 @@ class _Loader:
         `choises:` for `choices:`) count too: the misspelling is reported once, at its key,
         not again at every condition that reads those flags."""
         def scan(block: Any) -> None:
-            for key in ("set", "flags"):
-                if not isinstance(block, YMap) or key not in block:
-                    continue
+            if not isinstance(block, YMap):
+                return
+            keys = ["set"] if "set" in block else []
+            keys += [k for k in block.keys() - _SETTER_KEY_SET
+                     if k == "flags" or suggest(k, ("set",))]  # `flags:`, `sett:`
+            for key in keys:
                 items = block[key]
                 items = items if isinstance(items, YSeq) else [items]
                 for item in items:

@@ -523,3 +523,19 @@ def test_json_problems_carry_a_rule_code_and_a_hint(tmp_path, capsys):
                            """})))
     (warning,) = json.loads(out)["problems"]
     assert (warning["severity"], warning["code"]) == ("warning", "no-history")
+
+
+def test_a_misspelt_set_key_gives_no_follow_on_unknown_flags(tmp_path):
+    events = NODE.replace('when: "{cond}"', "sett: [went]") + """\
+- id: second
+  date: 1917-05
+  when: "flags.went"
+  title: Second
+  text: Later.
+  history: Real.
+  choices:
+    - {id: stay, label: Stay}
+"""
+    problem = only(load(tmp_path, events))
+    assert problem.message == "node 'first', choice 'go': unknown key 'sett' (did you mean 'set'?)"
+    assert problem.where.line == line_of(events, "sett")
