@@ -653,7 +653,8 @@ class _Loader:
                     re.search(rf"\bflags\.{re.escape(setter)}\b", sources):
                 continue
             first = self.problems[places[0][0]].where
-            more = f" (and {len(places) - 1} more places)" if len(places) > 1 else ""
+            more = f" (and {len(places) - 1} more place{'s' if len(places) > 2 else ''})" \
+                if len(places) > 1 else ""
             for index, what in places:
                 self.problems[index] = Problem(
                     self.problems[index].where,

@@ -468,13 +468,15 @@ class _Linter:
         for flag, places in sorted(facts.readers.items()):
             if flag in facts.setters:
                 continue
-            more = f" (and {len(places) - 1} more places)" if len(places) > 1 else ""
+            more = f" (and {len(places) - 1} more place{'s' if len(places) > 2 else ''})" \
+                if len(places) > 1 else ""
             self.warn(places[0], f"flag '{flag}' is read here{more} but no scenario, choice or "
                                  "outcome sets it; only --flag can raise it", "flag-unset")
         for flag, places in sorted(facts.setters.items()):
             if flag in facts.readers:
                 continue
-            more = f" (and {len(places) - 1} more places)" if len(places) > 1 else ""
+            more = f" (and {len(places) - 1} more place{'s' if len(places) > 2 else ''})" \
+                if len(places) > 1 else ""
             self.warn(places[0], f"flag '{flag}' is set here{more} but no condition reads it",
                       "flag-unread")
         used = set(facts.readers) | set(facts.setters) | facts.clearers

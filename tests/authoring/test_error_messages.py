@@ -162,7 +162,7 @@ def test_a_flag_misspelt_where_it_is_set_is_reported_at_the_set(tmp_path):
     assert setter[0].where.line == line_of(events, "set: [kirov_in_moskow]")
     assert setter[0].message.startswith(
         "flag 'kirov_in_moskow' is set here but never read, while 'kirov_in_moscow' is read at ")
-    assert setter[0].message.endswith(" (and 1 more places) and set nowhere: this is likely a "
+    assert setter[0].message.endswith(" (and 1 more place) and set nowhere: this is likely a "
                                       "typo for 'kirov_in_moscow'")
     assert [p.where.line for p in readers] == [line_of(events, '"flags.kirov_in_moscow"'),
                                                line_of(events, "not flags.kirov_in_moscow")]
