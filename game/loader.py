@@ -953,7 +953,7 @@ class _Loader:
 
     def build_scenarios(self, nodes: dict[str, Node]) -> list[Scenario]:
         scenarios: list[Scenario] = []
-        ids: set[str] = set()
+        ids: dict[str, SourceRef] = {}
         for item, r in self.raw_scenarios:
             spec = r.mapping(item, "scenario")
             if spec is None:
@@ -964,7 +964,7 @@ class _Loader:
             what = f"scenario '{scenario_id or '?'}'"
             r.keys(spec, SCENARIO_KEYS, what)
             if scenario_id in ids:
-                r.error(spec["id"], f"{what}: declared twice")
+                r.error(spec["id"], f"{what}: declared twice (first at {ids[scenario_id]})")
             title = r.text(spec, "title", what, required=True)
             date = r.date(spec["date"], f"{what}: date") if "date" in spec else None
             if "date" not in spec:
@@ -998,7 +998,7 @@ class _Loader:
                     r.error(value, f"{what}: texts: '{name}' must be text")
             if scenario_id is None or title is None or date is None or start is None:
                 continue
-            ids.add(scenario_id)
+            ids[scenario_id] = r.ref(spec["id"])
             scenarios.append(Scenario(scenario_id, str(title), date, start, str(description),
                                       r.ref(spec["id"]), flags, tuple(values), tuple(texts)))
         if not scenarios and not any(p.severity == "error" for p in self.problems):

@@ -201,6 +201,11 @@ def test_a_misspelt_reader_of_a_well_used_flag_is_still_the_reader(tmp_path):
      "the text above, indent it further or put the text in quotes)"),
     ("- id: first\n  title: \"First\n  date: 1917-03\n", "title",
      "YAML syntax: a quoted text that never ends: the quote opened here has no closing quote"),
+    ("- id: first\n  title: \"First\" of all\n", "of all",
+     "YAML syntax: text after a closing quote: put the whole text in quotes"),
+    ("- id: first\n  choices:\n    - {id: go, label: Go\n    - {id: x, label: X}\n", "go",
+     "YAML syntax: a '{' or '[' opened here is not closed on its line; close it with '}' or "
+     "']'"),
     ("- id: first\n  choices:\n    -id: go\n    - id: x\n", "-id",
      "YAML syntax: a '-' with no space after it: YAML reads '-id' as a key, not as a list "
      "item; write '- ' (a dash and a space)"),
@@ -332,6 +337,19 @@ def test_a_variable_declared_twice_says_where_first(tmp_path):
     assert problem.where.line == 3
     assert problem.message.startswith("variable 'stability' is declared twice (first at ")
     assert problem.message.endswith("fixtures/base/game.yaml:3:3)")
+
+
+def test_a_scenario_declared_twice_says_where_first(tmp_path):
+    pack = write(tmp_path / "pack", **{"pack.yaml": """\
+        name: twice
+        scenarios:
+          - {id: spring, title: Again, date: 1917-04, start: start}
+        """})
+    _, problems = load_with_problems([BASE, pack], use_cache=False)
+    problem = only(problems)
+    assert problem.where.line == 3
+    assert problem.message.startswith("scenario 'spring': declared twice (first at ")
+    assert problem.message.endswith("fixtures/base/game.yaml:8:10)")
 
 
 def test_extends_with_a_key_it_cannot_take_lists_what_it_can(tmp_path):
