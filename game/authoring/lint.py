@@ -17,6 +17,7 @@ only with a concrete state that locks every choice. What it checks, in `WARNINGS
     date-gap        a span of GAP_MONTHS or more in which no event can fire
     no-history      a node without its "In our timeline" note
     ending          an ending no state can reach
+    ending-fallback a second fallback ending, which never ends a game
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from game.yamlsrc import YMap, YSeq, read_yaml
 
 GAP_MONTHS = 48
 WARNINGS = ("unreachable", "never-holds", "dead-end", "flag-unset", "flag-unread", "flag-unused",
-            "var-unchanged", "goto-past", "date-gap", "no-history", "ending")
+            "var-unchanged", "goto-past", "date-gap", "no-history", "ending", "ending-fallback")
 _MAX_ROUNDS = 60
 
 

@@ -557,3 +557,33 @@ def test_a_misspelt_set_key_gives_no_follow_on_unknown_flags(tmp_path):
     problem = only(load(tmp_path, events))
     assert problem.message == "node 'first', choice 'go': unknown key 'sett' (did you mean 'set'?)"
     assert problem.where.line == line_of(events, "sett")
+
+
+def test_every_rule_code_is_documented():
+    import re
+
+    from game.authoring import lint as lint_module
+    from game.errors import RULES
+
+    docs = (Path(__file__).parents[2] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    table = docs[docs.index("#### Messages, rule codes and hints"):]
+    documented = set(re.findall(r"`([a-z][a-z-]+)`", table))
+    codes = {code for code, _ in RULES} | set(lint_module.WARNINGS) | {"content",
+                                                                       "analysis-budget"}
+    assert codes <= documented, codes - documented
+
+
+def test_every_check_warning_carries_its_code():
+    from helpers import FAULTS
+
+    from game.authoring.lint import WARNINGS
+
+    seen = set()
+    for fault in sorted(FAULTS.iterdir()):
+        story, _ = load_with_problems([BASE, fault], use_cache=False)
+        assert story is not None
+        for problem in lint(story):
+            assert problem.code in WARNINGS, problem
+            assert problem.to_json()["code"] == problem.code
+            seen.add(problem.code)
+    assert seen == set(WARNINGS) - {"ending-fallback"}  # that one has its own test above
