@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from game import __version__, cache
+from game.codexload import build_codex
 from game.engine import MAX_TEXT_LENGTH
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
+from game.extensions import extend_node, pack_changes, paragraph_id
 from game.model import (
     Choice,
     Danger,
@@ -24,6 +26,7 @@ from game.model import (
     Expr,
     Node,
     Outcome,
+    PackChange,
     Paragraph,
     Reveal,
     Scenario,
@@ -38,9 +41,10 @@ from game.schema import INT_RE, Reader
 from game.text import TemplateError, parse_template
 from game.yamlsrc import MAX_FILE_BYTES, YMap, YSeq, YStr, parse_yaml, read_yaml
 
-GAME_KEYS = ("title", "description", "variables", "texts", "flags", "scenarios", "endings")
+GAME_KEYS = ("title", "description", "variables", "texts", "flags", "scenarios", "endings",
+             "codex", "codex_ignore", "unreachable")
 PACK_KEYS = ("name", "version", "description", "requires", "variables", "texts", "flags",
-             "scenarios", "endings")
+             "scenarios", "endings", "codex", "codex_ignore", "unreachable")
 VARIABLE_KEYS = ("label", "start", "min", "max", "shown", "description", "danger", "reveal")
 DANGER_KEYS = ("below", "above", "warning")
 REVEAL_KEYS = ("flag", "date")
@@ -50,12 +54,12 @@ ENDING_KEYS = ("id", "title", "text", "when", "immediate")
 NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "history", "enter",
              "choices",
              "replace")
-EXTEND_KEYS = ("extends", "choices")
-
-EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto")
+EXTEND_KEYS = ("extends", "choices", "text", "hide")
+EVENT_FILE_KEYS = ("nodes", "endings", "codex")  # an event file written as a mapping
+EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto", "unlock")
 CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
-OUTCOME_KEYS = ("weight", *EFFECT_KEYS)
-PARAGRAPH_KEYS = ("when", "text")
+OUTCOME_KEYS = ("id", "weight", *EFFECT_KEYS)
+PARAGRAPH_KEYS = ("id", "when", "text")
 # The keys of the blocks that can set flags (choices, outcomes, scenarios, arrivals)
 _SETTER_KEY_SET = frozenset((*CHOICE_KEYS, *OUTCOME_KEYS, *SCENARIO_KEYS))
 _NODE_KEY_SET = frozenset(NODE_KEYS)
@@ -248,6 +252,7 @@ class _RawNode:
     file: _File
     node_id: str
     choices: list[tuple[Any, _File]] = field(default_factory=list)
+    extensions: list[tuple[YMap, _File]] = field(default_factory=list)  # `extends:` blocks
 
 
 class _Loader:
@@ -258,6 +263,7 @@ class _Loader:
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
         self.compiled: dict[tuple[str, str], Expr] = {}
+        self.changes: list[PackChange] = []  # what packs' `extends:` add and hide
         self.unknown_reads: list[tuple[int, str, str]] = []  # (problem index, what, flag)
 
     # ---- discovery and reading -------------------------------------------------------
@@ -358,6 +364,9 @@ class _Loader:
         self.raw_scenarios: list[tuple[Any, Reader]] = []
         self.raw_endings: list[tuple[Any, Reader]] = []
         self.raw_reveals: list[tuple[str, Any, Reader]] = []
+        self.raw_codex: list[tuple[Any, Reader]] = []
+        self.codex_ignore: set[str] = set()
+        self.raw_unreachable: list[tuple[Any, Reader]] = []
         self.read_world(top, r, "game.yaml")
         manifests = []
         for file in self.files:
@@ -375,6 +384,7 @@ class _Loader:
             check_requirements(pack, file.reader, manifest, file.layer, str(title), __version__,
                                loaded)
         self.collect_nodes()
+        self.codex_ids = {str(e.get("id")) for e, _ in self.raw_codex if isinstance(e, YMap)}
         self.flags = set(self.declared_flags)
         self.collect_flags()
         self.resolve_reveals()
@@ -393,14 +403,45 @@ class _Loader:
                 nodes[node.id] = node
         endings = self.build_endings()
         scenarios = self.build_scenarios(nodes)
+        codex = build_codex(self, self.raw_codex)
+        unreachable = self.build_unreachable(nodes, endings)
         self.explain_flag_typos()
         return Story(
             title=str(title), variables=self.variables, texts=self.text_vars,
             flags=frozenset(self.flags), scenarios=tuple(scenarios), nodes=nodes,
             endings=tuple(endings), content_hash=self.hash.hexdigest()[:16],
             files=tuple(f.display for f in self.files),
-            packs=tuple(display_path(d) for d in self.dirs[1:]),
+            packs=tuple(display_path(d) for d in self.dirs[1:]), codex=codex,
+            codex_ignore=frozenset(self.codex_ignore), changes=pack_changes(self),
+            unreachable=unreachable,
         )
+
+    def build_unreachable(self, nodes: dict[str, Node], endings: list[Ending]) -> frozenset[str]:
+        """`unreachable:` ids (node, node.choice or ending) that no game reaches on purpose."""
+        out: set[str] = set()
+        ending_ids = {e.id for e in endings}
+        for item, r in self.raw_unreachable:
+            if not isinstance(item, YStr) or item.is_null:
+                r.error(item, "unreachable: each entry is a node id, node.choice or an ending id")
+                continue
+            name = str(item).strip()
+            node_id, _, choice_id = name.partition(".")
+            node = nodes.get(node_id)
+            if choice_id:
+                if node is None:
+                    r.error(item, f"unreachable: unknown node '{node_id}'"
+                                  f"{suggest(node_id, nodes)}")
+                elif choice_id not in {c.id for c in node.choices}:
+                    r.error(item, f"unreachable: node '{node_id}' has no choice '{choice_id}'"
+                                  f"{suggest(choice_id, [c.id for c in node.choices])}")
+                else:
+                    out.add(name)
+            elif node is None and name not in ending_ids:
+                r.error(item, f"unreachable: '{name}' is no node or ending"
+                              f"{suggest(name, [*nodes, *ending_ids])}")
+            else:
+                out.add(name)
+        return frozenset(out)
 
     def read_world(self, top: YMap, r: Reader, what: str) -> None:
         if "variables" in top:
@@ -420,6 +461,15 @@ class _Loader:
         if "endings" in top:
             for item in r.sequence(top["endings"], f"{what}: endings") or []:
                 self.raw_endings.append((item, r))
+        if "codex" in top:
+            for item in r.sequence(top["codex"], f"{what}: codex") or []:
+                self.raw_codex.append((item, r))
+        if "codex_ignore" in top:  # names `check --strict` should not ask a codex entry for
+            for name in r.sequence(top["codex_ignore"], f"{what}: codex_ignore") or []:
+                self.codex_ignore.add(str(name))
+        if "unreachable" in top:
+            for item in r.sequence(top["unreachable"], f"{what}: unreachable") or []:
+                self.raw_unreachable.append((item, r))
 
     def read_variable(self, key: str, value: Any, r: Reader, where: SourceRef) -> None:
         what = f"variable '{key}'"
@@ -541,9 +591,12 @@ class _Loader:
             data = file.data
             if isinstance(data, YStr) and data.is_null:
                 continue
-            if isinstance(data, YMap) and ("nodes" in data or "endings" in data) \
-                    and "id" not in data:
-                r.keys(data, ("nodes", "endings"), "event file")
+            if isinstance(data, YMap) and ("nodes" in data or "endings" in data
+                                           or "codex" in data) and "id" not in data:
+                r.keys(data, EVENT_FILE_KEYS, "event file")
+                for item in (r.sequence(data["codex"], "codex") or []) \
+                        if "codex" in data else []:
+                    self.raw_codex.append((item, r))
                 items = list(r.sequence(data["nodes"], "nodes") or []) if "nodes" in data else []
                 for item in (r.sequence(data["endings"], "endings") or []) \
                         if "endings" in data else []:
@@ -597,8 +650,10 @@ class _Loader:
                 r.error(spec["extends"], f"extends unknown node '{target}'"
                                          f"{suggest(target, self.raw_nodes)}")
                 continue
-            for choice in r.sequence(spec.get("choices"), "extension choices") or []:
+            for choice in r.sequence(spec["choices"], "extension choices") or [] \
+                    if "choices" in spec else []:
                 self.raw_nodes[target].choices.append((choice, file))
+            self.raw_nodes[target].extensions.append((spec, file))
 
     def collect_flags(self) -> None:
         """Every flag something sets. Flags set under a misspelt key (`flags:` for `set:`,
@@ -732,8 +787,9 @@ class _Loader:
                 if "when" in spec else None
             body = r.text(spec, "text", f"{what}: paragraph", required=True)
             template = self.template(r, body, what) if body is not None else None
+            pid = paragraph_id(r, spec, what, out)
             if template:
-                out.append(Paragraph(template, when))
+                out.append(Paragraph(template, when, pid))
         return tuple(out)
 
     def flag_list(self, r: Reader, spec: YMap, key: str, what: str) -> tuple[str, ...]:
@@ -801,10 +857,22 @@ class _Loader:
             assign=self.amounts(r, spec, "assign", what),
             set=self.flag_list(r, spec, "set", what),
             clear=self.flag_list(r, spec, "clear", what),
-            texts=tuple(texts), log=log, goto=goto,
+            texts=tuple(texts), log=log, goto=goto, unlock=self.unlock_list(r, spec, what),
             set_where=r.ref(spec["set"]) if "set" in spec else None,
             goto_where=r.ref(spec["goto"]) if "goto" in spec else None,
         )
+
+    def unlock_list(self, r: Reader, spec: YMap, what: str) -> tuple[str, ...]:
+        """`unlock: [codex ids]`: codex entries an effect opens without a mention."""
+        if "unlock" not in spec:
+            return ()
+        out = []
+        for entry in r.id_list(spec["unlock"], f"{what}: unlock"):
+            if entry not in self.codex_ids:
+                r.error(entry, f"{what}: unknown codex entry '{entry}'"
+                               f"{suggest(entry, self.codex_ids)}")
+            out.append(str(entry))
+        return tuple(out)
 
     def build_node(self, raw: _RawNode, order: int) -> Node | None:
         spec, r = raw.raw, raw.file.reader
@@ -846,6 +914,8 @@ class _Loader:
             choice = self.build_choice(cr, item, what, seen)
             if choice is not None:
                 choices.append(choice)
+        if raw.extensions:
+            text, choices = extend_node(self, raw, text, choices)
         if date is None or until is None or title is None:
             return None
         return Node(
@@ -904,7 +974,9 @@ class _Loader:
                         weight = r.number(value, f"{owhat}: weight") or 0.0
                     else:
                         weight = self.expr(r, value, f"{owhat}: weight", NUM) or 0.0
-                outcomes.append(Outcome(weight, self.effect(r, outcome, owhat), r.ref(outcome)))
+                oid = r.ident(outcome["id"], f"{owhat}: id") if "id" in outcome else None
+                outcomes.append(Outcome(weight, self.effect(r, outcome, owhat), r.ref(outcome),
+                                        oid))
         effect = self.effect(r, spec, what)
         if choice_id is None or label is None:
             return None

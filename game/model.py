@@ -68,6 +68,7 @@ class Paragraph:
 
     template: Template
     when: Expr | None = None
+    id: str | None = None  # a stable name, so that a pack can add text beside it or hide it
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class Effect:
     texts: tuple[tuple[str, Template], ...] = ()
     log: Template | None = None
     goto: str | None = None
+    unlock: tuple[str, ...] = ()
     set_where: SourceRef | None = field(default=None, compare=False)  # where `set:` is written
     goto_where: SourceRef | None = field(default=None, compare=False)  # and `goto:`
 
@@ -148,6 +150,7 @@ class Outcome:
     weight: float | Expr
     effect: Effect
     where: SourceRef
+    id: str | None = None  # optional, so that a pack can hide it
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class Choice:
     locked: Template | None = None
     outcomes: tuple[Outcome, ...] = ()
     ai: float | Expr = 1.0
+    hidden: Expr | None = None  # a pack's `hide:` condition: then not shown, even as locked
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,47 @@ class Scenario:
     texts: tuple[tuple[str, str], ...] = ()
 
 
+CODEX_KINDS = ("person", "party", "institution", "place", "term")
+
+
+@dataclass(frozen=True)
+class CodexEntry:
+    """A codex entry: a person, party, institution, place or term the story names.
+
+    `sections` and `fate` are paragraphs with optional conditions, like a node's text, so an
+    entry says what became of its subject in the player's timeline; `history` says what
+    became of it in ours. `aliases` are the forms in which the text mentions it.
+    """
+
+    id: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+    summary: str
+    where: SourceRef
+    sections: tuple[Paragraph, ...] = ()
+    fate: tuple[Paragraph, ...] = ()
+    history: str = ""
+    fate_ours: str = ""
+    main: bool = False
+
+
+@dataclass(frozen=True)
+class PackChange:
+    """One thing a pack does to the content beneath it (for `check`'s summary)."""
+
+    pack: str  # the pack's folder, as shown
+    node: str
+    kind: str  # one of CHANGE_KINDS
+    item: str  # the id of what was added or hidden ('' when it has none)
+    where: SourceRef
+    text: str = ""  # what was added: a paragraph's text, a choice's label (for `proof`)
+
+
+CHANGE_KINDS = ("node added", "node replaced", "choice added", "paragraph added",
+                "paragraph hidden", "choice hidden", "outcome hidden")
+
+
 @dataclass(frozen=True, eq=False)
 class Story:
     """All the content, compiled and checked."""
@@ -223,6 +268,10 @@ class Story:
     content_hash: str
     files: tuple[str, ...] = ()
     packs: tuple[str, ...] = ()
+    codex: tuple[CodexEntry, ...] = ()
+    codex_ignore: frozenset[str] = frozenset()
+    changes: tuple[PackChange, ...] = ()  # what each pack adds to or hides in earlier layers
+    unreachable: frozenset[str] = frozenset()  # ids `unreachable:` lists: never reached on purpose
 
     @property
     def shown_variables(self) -> list[Variable]:
