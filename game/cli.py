@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_saves_help())
     _content_arg(export)
     _add_serve_parser(commands)
+    for sub in commands.choices.values():  # a usage error shows the command's own usage
+        sub.set_defaults(usage_parser=sub)
     return parser
 
 
@@ -180,6 +182,7 @@ def _run(command: str, args: argparse.Namespace, argv: list[str],
          parser: argparse.ArgumentParser) -> int:
     if args.command is None:
         args = parser.parse_args(["play", *(argv if argv is not None else sys.argv[1:])])
+    parser = getattr(args, "usage_parser", parser)
     try:
         if command == "check":
             return cmd_check(args)
@@ -249,7 +252,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if story is not None and not failed:
         print(f"ok: {len(story.nodes)} nodes, {len(story.endings)} endings, "
               f"{len(story.scenarios)} scenarios in {len(story.files)} files"
-              + (f"; {len(warnings)} warnings" if warnings else ""))
+              + (f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+                 if warnings else ""))
         return 0
     print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
           f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
@@ -358,6 +362,7 @@ def cmd_authoring(command: str, args: argparse.Namespace,
 
 def _play_options(args: argparse.Namespace, parser: argparse.ArgumentParser,
                   story: Any) -> Any:
+    from game.errors import suggest
     from game.options import PlayOptions
 
     values: dict[str, int | str] = {}
@@ -375,12 +380,17 @@ def _play_options(args: argparse.Namespace, parser: argparse.ArgumentParser,
                              "characters")
             values[name] = value
         else:
-            parser.error(f"--set: unknown variable '{name}'")
+            parser.error(f"--set: unknown variable '{name}'"
+                         f"{suggest(name, [*story.variables, *story.texts])}")
     if args.scenario is not None and args.scenario not in [s.id for s in story.scenarios]:
         parser.error(f"unknown scenario '{args.scenario}' (known: "
                      f"{', '.join(s.id for s in story.scenarios)})")
     if args.start_at is not None and args.start_at not in story.nodes:
-        parser.error(f"--start-at: unknown node '{args.start_at}'")
+        parser.error(f"--start-at: unknown node '{args.start_at}'"
+                     f"{suggest(args.start_at, story.nodes)}")
+    for flag in args.flag:
+        if flag not in story.flags:
+            parser.error(f"--flag: unknown flag '{flag}'{suggest(flag, story.flags)}")
     from game.saves import default_saves_dir
 
     saves_dir = args.saves_dir or default_saves_dir()

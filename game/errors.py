@@ -37,6 +37,7 @@ class Problem:
     where: SourceRef
     message: str
     severity: str = "error"  # "error" or "warning"
+    code: str = ""  # the rule (see RULES); "" means: found from the message
 
     def format(self, with_source: bool = True) -> str:
         """Render as `path:line:col: message`, with the source line and a caret under it."""
@@ -57,8 +58,65 @@ class Problem:
             "line": self.where.line,
             "col": self.where.col,
             "severity": self.severity,
+            "code": self.code or rule_of(self.message),
             "message": self.message,
+            "hint": hint_of(self.message),
         }
+
+
+# Every problem's rule code, stable across versions (documented in docs/authoring.md). Check
+# warnings carry their code from game/authoring/lint.py; errors are told apart by their words,
+# first match wins. The order matters: the narrow patterns come before the broad ones.
+RULES: tuple[tuple[str, str], ...] = (
+    ("yaml-tag", r"YAML tags are not supported"),
+    ("yaml-syntax", r"^YAML syntax:|nesting deeper than"),
+    ("yaml-feature", r"(anchors|aliases|merge keys) .*not supported|a key must be a plain"),
+    ("file", r"file is larger|cannot read file|not valid UTF-8|^the file contains|^refused:"
+             r"|holds one YAML document|problems in this file|the text holds the character"),
+    ("content-folder", r"content folder|no game\.yaml|no pack\.yaml"),
+    ("comment-cut", r"YAML reads ' #'"),
+    ("duplicate-key", r"duplicate key"),
+    ("unknown-key", r"unknown key"),
+    ("expression-syntax", r"syntax error in expression"),
+    ("flag-typo", r"likely (the|a) typo"),
+    ("unknown-flag", r"unknown flag"),
+    ("unknown-variable", r"unknown (variable|text variable)|unquoted text"),
+    ("unknown-name", r"unknown name '\{"),
+    ("unknown-node", r"unknown node|goto to unknown|start node .* does not exist|has no choice"),
+    ("duplicate-id", r"duplicate choice id|already used|declared twice|replace: true"),
+    ("date", r"must be a month|'until' is before"),
+    ("pack", r"pack manifest|requires (the|octobers)|which is (not loaded|layered after)"),
+    ("ending-fallback", r"no fallback ending"),
+    ("no-scenario", r"no scenarios|no start node"),
+    ("missing-key", r"missing '|without an '|needs at least one|needs a|needs '"),
+    ("expression", r"expression|a condition must be|cannot compare|can only be compared|"
+                   r"cannot be called|takes (one|two|a|quoted|no)|not allowed|exponent"),
+    ("text", r"in text|the text (is|has)|characters, the most"),
+    ("value", r"must be|is not a valid id|too large|is outside|lies outside|overlap|is empty"),
+)
+_RULES = [(code, re.compile(pattern)) for code, pattern in RULES]
+_DID_YOU_MEAN = re.compile(r"did you mean [^)]*?\?")
+_ADVICE = re.compile(r"(?:[;:(] ?|, )((?:put|write|use|add|quote|line|give|remove|split|indent"
+                     r"|save|copy|close|fix|declare|compare) [^;()]*)")
+
+
+def rule_of(message: str) -> str:
+    """The stable rule code of a problem's message ("content" when no rule knows it)."""
+    for code, pattern in _RULES:
+        if pattern.search(message):
+            return code
+    return "content"
+
+
+def hint_of(message: str) -> str:
+    """What to do about a problem, as said in its message ('' when it says nothing)."""
+    match = _DID_YOU_MEAN.search(message)
+    if match is not None:
+        tail = message[match.end():]
+        extra = tail.lstrip(" ").rstrip(")")
+        return match.group() + (" " + extra if extra and not tail.startswith(")") else "")
+    advice = _ADVICE.findall(message)
+    return advice[-1].strip().rstrip(".)") if advice else ""
 
 
 def _source_line(path: str, line: int) -> str | None:

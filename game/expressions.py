@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import warnings
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -87,10 +88,11 @@ class Names:
 class ExprError(Exception):
     """An expression is not acceptable; `col` is 1-based within the expression text."""
 
-    def __init__(self, message: str, col: int = 0):
+    def __init__(self, message: str, col: int = 0, flag: str | None = None):
         super().__init__(message)
         self.message = message
         self.col = col
+        self.flag = flag  # the unknown flag the expression reads, if that is the fault
 
 
 def compile_expr(source: str, where: SourceRef, names: Names, want: str = BOOL) -> Expr:
@@ -105,6 +107,9 @@ def compile_expr(source: str, where: SourceRef, names: Names, want: str = BOOL) 
             warnings.simplefilter("error")  # and becomes a SyntaxError the author sees
             tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
+        habit = syntax_hint(text)
+        if habit is not None:
+            raise ExprError(f"syntax error in expression: {habit[0]}", habit[1]) from None
         detail = (exc.msg or "invalid syntax").replace("'[' was never closed", "unclosed [")
         raise ExprError(f"syntax error in expression: {detail}", exc.offset or 0) from None
     except (RecursionError, MemoryError):
@@ -121,6 +126,52 @@ def compile_expr(source: str, where: SourceRef, names: Names, want: str = BOOL) 
     if want == NUM:
         code = f"_num({code})"
     return Expr(source=text, where=where, fn=_function(code), uses_date=emitter.uses_date)
+
+
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+_KEYWORDS = frozenset(("and", "or", "not", "if", "else", "in", "is", "true", "false", "True",
+                       "False"))
+# Habits from other languages, in the order they are looked for: (pattern, message).
+_HABITS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"&&"), "`&&` is not an operator here: use `and`"),
+    (re.compile(r"\|\|"), "`||` is not an operator here: use `or`"),
+    (re.compile(r"=>"), "`=>` is not an operator: did you mean `>=`?"),
+    (re.compile(r"=<"), "`=<` is not an operator: did you mean `<=`?"),
+    (re.compile(r"<>"), "`<>` is not an operator: use `!=`"),
+    (re.compile(r"!(?!=)"), "`!` is not an operator here: use `not`"),
+    (re.compile(r"(?<![=!<>])=(?!=)"), "`=` sets a value; to compare, use `==`"),
+    (re.compile(r"\b(AND|OR|NOT|And|Or|Not)\b"), "write `{low}` in small letters"),
+)
+_TWO_WORDS = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)[ \t]+([A-Za-z_][\w.]*)(?![\w.])")
+
+
+def syntax_hint(text: str) -> tuple[str, int] | None:
+    """What a habit from Python, C or SQL means in an expression that does not parse:
+    (message, 1-based column), or None. Quoted text is never looked into."""
+    masked = _STRING.sub(lambda m: "_" * len(m.group()), text)
+    for pattern, message in _HABITS:
+        match = pattern.search(masked)
+        if match is not None:
+            operand = re.match(r"\s*([\w.]+)", masked[match.end():])
+            message = message.format(low=match.group().lower())
+            if match.group() == "!" and operand is not None:
+                message = f"`!` is not an operator here: use `not` (write `not {operand[1]}`)"
+            return message, match.start() + 1
+    for match in _TWO_WORDS.finditer(masked):
+        first, second = match.groups()
+        if first not in _KEYWORDS and second not in _KEYWORDS and (
+                "." in first or "." in second or masked[match.end():match.end() + 1] == "("):
+            return (f"something is missing between '{first}' and '{second}': an operator "
+                    "such as `and`, `or` or `==`"), match.end(1) + 1
+        if first not in _KEYWORDS and second not in _KEYWORDS:
+            words: list[str] = []
+            for word in masked[match.start():].split():
+                if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", word) or word in _KEYWORDS:
+                    break
+                words.append(word)
+            return (f"'{' '.join(words)}' is not a name: put text in quotes, like "
+                    f"'{' '.join(words)}'"), match.start() + 1
+    return None
 
 
 def _function(code: str) -> Callable[..., Any]:
@@ -208,11 +259,10 @@ class _Emitter:
             return f"V[{name!r}]", STR
         if name == "flags":
             raise self.fail(node, "write flags.NAME to test a flag")
+        if name in self.names.flags:  # a flag written as a variable: the likeliest meaning
+            raise self.fail(node, f"unknown variable '{name}' (did you mean 'flags.{name}'?)")
         pool = [*self.names.numbers, *self.names.texts, "year", "month"]
-        hint = suggest(name, pool)
-        if not hint and name in self.names.flags:
-            hint = f" (did you mean 'flags.{name}'?)"
-        raise self.fail(node, f"unknown variable '{name}'{hint}")
+        raise self.fail(node, f"unknown variable '{name}'{suggest(name, pool)}")
 
     def _Attribute(self, node: ast.Attribute, depth: int) -> tuple[str, str]:
         if isinstance(node.value, ast.Name) and node.value.id == "flags":
@@ -221,8 +271,10 @@ class _Emitter:
                 raise self.fail(node, f"'{flag}' is not allowed in an expression")
             if flag not in self.names.flags:
                 hint = suggest(flag, self.names.flags)
-                raise self.fail(node, f"unknown flag '{flag}'{hint}; no choice or scenario "
-                                      "sets it")
+                error = self.fail(node, f"unknown flag '{flag}'{hint}; no choice or scenario "
+                                        "sets it")
+                error.flag = flag
+                raise error
             return f"({flag!r} in F)", BOOL
         raise self.fail(node, "attribute access not allowed in an expression "
                               "(only flags.NAME)")
@@ -271,6 +323,14 @@ class _Emitter:
         raise self.fail(node, f"'{name}()' cannot be called in an expression"
                               f"{suggest(name, allowed)}")
 
+    def known(self, name: str) -> bool:
+        return name in self.names.numbers or name in self.names.texts or \
+            name in ("true", "True", "false", "False", "year", "month", "flags")
+
+    def is_text(self, node: ast.AST) -> bool:
+        return (isinstance(node, ast.Constant) and isinstance(node.value, str)) or \
+            (isinstance(node, ast.Name) and node.id in self.names.texts)
+
     def string_arg(self, node: ast.AST, where: str) -> str:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return node.value
@@ -316,6 +376,12 @@ class _Emitter:
         return f"({left} {symbol} {right})", NUM
 
     def _Compare(self, node: ast.Compare, depth: int) -> tuple[str, str]:
+        sides = [node.left, *node.comparators]
+        if any(self.is_text(side) for side in sides):
+            for side in sides:  # `leader == Kirov`: text written without quotes
+                if isinstance(side, ast.Name) and not self.known(side.id):
+                    raise self.fail(side, f"unknown variable '{side.id}': to compare with "
+                                          f"text, put it in quotes, like '{side.id}'")
         code, kind = self.emit(node.left, depth + 1)
         parts = [code]
         kinds = [kind]

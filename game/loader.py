@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,6 +60,9 @@ EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto", "unl
 CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
 OUTCOME_KEYS = ("id", "weight", *EFFECT_KEYS)
 PARAGRAPH_KEYS = ("id", "when", "text")
+# The keys of the blocks that can set flags (choices, outcomes, scenarios, arrivals)
+_SETTER_KEY_SET = frozenset((*CHOICE_KEYS, *OUTCOME_KEYS, *SCENARIO_KEYS))
+_NODE_KEY_SET = frozenset(NODE_KEYS)
 
 
 NOT_REGULAR = ("refused: {what}; a content folder holds only regular files and never follows "
@@ -115,6 +119,57 @@ def scene_too_large(sources: Iterable[str]) -> str | None:
         return (f"the text has more than {MAX_SCENE_BLOCKS} paragraphs, list items or "
                 "headings; split the scene")
     return None
+
+
+def _folder_hint(folder: Path, layer: int) -> str:
+    """Why a --content folder without its game.yaml (layer 0) or pack.yaml is likely the
+    wrong folder, as a '; ...' clause naming the right one, or ''."""
+    if layer == 0 and (folder / "pack.yaml").is_file():
+        return (f": {display_path(folder)} is a branch pack (it has pack.yaml); put the game's "
+                f"own content first: --content {display_path(default_content_dir())} "
+                f"--content {display_path(folder)}")
+    for parent in list(folder.resolve().parents)[:3]:
+        for name in ("pack.yaml", "game.yaml"):
+            if (parent / name).is_file():
+                shown = display_path(parent)
+                if layer == 0 and name == "pack.yaml":
+                    return (f": {display_path(folder)} is a sub-folder of the branch pack "
+                            f"{shown} (it has pack.yaml); give the game's own content first, "
+                            f"then the pack's folder: --content "
+                            f"{display_path(default_content_dir())} --content {shown}")
+                return (f": {display_path(folder)} is a sub-folder of {shown}, which has the "
+                        f"{name}; give --content {shown}")
+    return ""
+
+
+_COMMENT_ROW = re.compile(rb"^[^\n]*?[^\s#][ \t]+#[^\n]*", re.MULTILINE)
+
+
+def _comment_rows(raw: bytes) -> dict[int, str]:
+    """The lines of a file that hold a ` #` after something else, by line number."""
+    if b"#" not in raw:  # most files: found at memchr speed
+        return {}
+    rows = {}
+    line, at = 1, 0
+    for match in _COMMENT_ROW.finditer(raw):
+        line += raw.count(b"\n", at, match.start())
+        at = match.start()
+        rows[line] = match.group().decode("utf-8", errors="replace").rstrip("\r")
+    return rows
+
+
+def _warn_if_cut(r: Reader, value: YStr, what: str) -> None:
+    """Warn when unquoted text stops at a ` #`: YAML took the rest of the line as a comment."""
+    where = value.where
+    row = r.comment_rows.get(where.line)
+    if row is None or "\n" in value:
+        return
+    written = row[where.col - 1:]
+    rest = written[len(value):] if written.startswith(value) else ""
+    if rest.strip().startswith("#"):
+        r.warn(value, f"{what}: the text stops before '{rest.strip()}': in unquoted text "
+                      "YAML reads ' #' and all after it as a comment; if the '#' belongs to the "
+                      "text, put the whole text in quotes")
 
 
 def default_content_dir() -> Path:
@@ -209,6 +264,7 @@ class _Loader:
         self.hash = hashlib.sha256()
         self.compiled: dict[tuple[str, str], Expr] = {}
         self.changes: list[PackChange] = []  # what packs' `extends:` add and hide
+        self.unknown_reads: list[tuple[int, str, str]] = []  # (problem index, what, flag)
 
     # ---- discovery and reading -------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Problem]]:
@@ -219,6 +275,7 @@ class _Loader:
             if hit is not None:
                 return hit
         for file in self.files:
+            comments = _comment_rows(file.raw) if file.raw is not None else {}
             if file.raw is not None:
                 file.data, problems = parse_yaml(file.raw, file.display)
                 file.raw = None
@@ -226,6 +283,7 @@ class _Loader:
                 file.data, problems = read_yaml(file.path, file.display)
             self.problems.extend(problems)
             file.reader = Reader(file.display, self.problems)
+            file.reader.comment_rows = comments
         if any(p.severity == "error" for p in self.problems):
             return None, self.problems  # unreadable files: later checks would only cascade
         game_files = [f for f in self.files if f.role == "game"]
@@ -234,7 +292,9 @@ class _Loader:
                 where = SourceRef(display_path(self.dirs[0] / "game.yaml")) if self.dirs else \
                     SourceRef("content")
                 self.problems.append(Problem(where, "no game.yaml: the first content folder "
-                                                    "must declare the game"))
+                                                    "must declare the game"
+                                             + (_folder_hint(self.dirs[0], 0) if self.dirs
+                                                else "")))
             return None, self.problems
         story = self.build(game_files[0])
         if any(p.severity == "error" for p in self.problems):
@@ -259,6 +319,11 @@ class _Loader:
                 self.problems.append(Problem(SourceRef(display_path(folder)),
                                              "content folder not found"))
                 continue
+            if layer and not any((folder / n).is_file() for n in ("pack.yaml", "game.yaml")):
+                hint = _folder_hint(folder, layer)
+                if hint:  # a pack's sub-folder given as the pack
+                    self.problems.append(Problem(SourceRef(display_path(folder)),
+                                                 f"no pack.yaml in this content folder{hint}"))
             paths = []
             for path, problem in _content_files(folder):
                 if problem is None:
@@ -340,6 +405,7 @@ class _Loader:
         scenarios = self.build_scenarios(nodes)
         codex = build_codex(self, self.raw_codex)
         unreachable = self.build_unreachable(nodes, endings)
+        self.explain_flag_typos()
         return Story(
             title=str(title), variables=self.variables, texts=self.text_vars,
             flags=frozenset(self.flags), scenarios=tuple(scenarios), nodes=nodes,
@@ -410,7 +476,8 @@ class _Loader:
         if r.ident(YStr(key, where, True), "variable id") is None:
             return
         if key in self.variables or key in self.text_vars:
-            r.error(YStr(key, where, True), f"{what} is declared twice")
+            first = (self.variables.get(key) or self.text_vars[key]).where
+            r.error(YStr(key, where, True), f"{what} is declared twice (first at {first})")
             return
         spec = r.mapping(value, what)
         if spec is None:
@@ -496,7 +563,8 @@ class _Loader:
         if r.ident(YStr(key, where, True), "text id") is None:
             return
         if key in self.variables or key in self.text_vars:
-            r.error(YStr(key, where, True), f"{what} is declared twice")
+            first = (self.variables.get(key) or self.text_vars[key]).where
+            r.error(YStr(key, where, True), f"{what} is declared twice (first at {first})")
             return
         spec = r.mapping(value, what)
         if spec is None:
@@ -574,7 +642,7 @@ class _Loader:
         for spec, file in extensions:
             r = file.reader
             assert r is not None
-            r.keys(spec, EXTEND_KEYS, "extension")
+            r.keys(spec, EXTEND_KEYS, "extends", listed=True)
             target = r.ident(spec["extends"], "extends")
             if target is None:
                 continue
@@ -588,22 +656,70 @@ class _Loader:
             self.raw_nodes[target].extensions.append((spec, file))
 
     def collect_flags(self) -> None:
+        """Every flag something sets. Flags set under a misspelt key (`flags:` for `set:`,
+        `choises:` for `choices:`) count too: the misspelling is reported once, at its key,
+        not again at every condition that reads those flags."""
         def scan(block: Any) -> None:
-            if isinstance(block, YMap) and "set" in block:
-                items = block["set"]
+            if not isinstance(block, YMap):
+                return
+            keys = ["set"] if "set" in block else []
+            keys += [k for k in block.keys() - _SETTER_KEY_SET
+                     if k == "flags" or suggest(k, ("set",))]  # `flags:`, `sett:`
+            for key in keys:
+                items = block[key]
                 items = items if isinstance(items, YSeq) else [items]
                 for item in items:
                     if isinstance(item, YStr) and not item.is_null:
                         self.flags.add(str(item))
+                        self.flag_sets.setdefault(str(item), []).append(item)
+        self.flag_sets: dict[str, list[YStr]] = {}  # each flag's setters, for their places
         for scenario, _ in self.raw_scenarios:
             scan(scenario)
         for raw in self.raw_nodes.values():
             scan(raw.raw.get("enter"))
-            for choice, _ in raw.choices:
+            misspelt = [(c, raw.file) for key in raw.raw.keys() - _NODE_KEY_SET
+                        if isinstance(raw.raw[key], YSeq) and suggest(key, ("choices",))
+                        for c in raw.raw[key]]
+            for choice, _ in [*raw.choices, *misspelt]:
                 scan(choice)
                 if isinstance(choice, YMap) and isinstance(choice.get("outcomes"), YSeq):
                     for outcome in choice["outcomes"]:
                         scan(outcome)
+
+    def explain_flag_typos(self) -> None:
+        """A flag read under a name nothing sets, near a flag set once and read nowhere: the
+        set is the likelier typo (one place against the readers'), so say so at both places
+        instead of inviting the author to "fix" the readers' correct spelling."""
+        import difflib
+
+        reads: dict[str, list[tuple[int, str]]] = {}
+        for index, what, flag in self.unknown_reads:
+            reads.setdefault(flag, []).append((index, what))
+        if not reads:
+            return
+        sources = " ".join(text for text, _ in self.compiled)
+        for flag, places in reads.items():
+            near = difflib.get_close_matches(flag, list(self.flag_sets), n=1, cutoff=0.6)
+            if not near:
+                continue
+            setter = near[0]
+            sets = [item.where for item in self.flag_sets[setter]]
+            if len(sets) != 1 or setter in self.declared_flags or \
+                    re.search(rf"\bflags\.{re.escape(setter)}\b", sources):
+                continue
+            first = self.problems[places[0][0]].where
+            more = f" (and {len(places) - 1} more place{'s' if len(places) > 2 else ''})" \
+                if len(places) > 1 else ""
+            for index, what in places:
+                self.problems[index] = Problem(
+                    self.problems[index].where,
+                    f"{what}: unknown flag '{flag}': nothing sets it, but '{setter}' is set "
+                    f"once, at {sets[0]}, and read nowhere; that set is likely the typo "
+                    f"(write '{flag}' there)")
+            self.problems.append(Problem(
+                sets[0], f"flag '{setter}' is set here but never read, while '{flag}' is read "
+                         f"at {first}{more} and set nowhere: this is likely a typo for "
+                         f"'{flag}'"))
 
     # ---- pieces ----------------------------------------------------------------------
     def expr(self, r: Reader, value: Any, what: str, want: str = BOOL) -> Expr | None:
@@ -622,6 +738,8 @@ class _Loader:
             if exc.col > 0 and "\n" not in value:
                 where = SourceRef(where.path, where.line,
                                   where.col + exc.col - (1 if value.plain else 0))
+            if exc.flag is not None:
+                self.unknown_reads.append((len(self.problems), what, exc.flag))
             self.problems.append(Problem(where, f"{what}: {exc.message}"))
             return None
 
@@ -629,6 +747,8 @@ class _Loader:
         if not isinstance(value, YStr):
             r.error(value, f"{what} must be text")
             return None
+        if r.comment_rows and value.plain and what.endswith((": title", ": label", ": log")):
+            _warn_if_cut(r, value, what)
 
         def unknown(name: str, offset: int) -> None:
             hint = suggest(name, self.template_names | {"year", "month", "date"})
@@ -738,6 +858,8 @@ class _Loader:
             set=self.flag_list(r, spec, "set", what),
             clear=self.flag_list(r, spec, "clear", what),
             texts=tuple(texts), log=log, goto=goto, unlock=self.unlock_list(r, spec, what),
+            set_where=r.ref(spec["set"]) if "set" in spec else None,
+            goto_where=r.ref(spec["goto"]) if "goto" in spec else None,
         )
 
     def unlock_list(self, r: Reader, spec: YMap, what: str) -> tuple[str, ...]:
@@ -756,7 +878,7 @@ class _Loader:
         spec, r = raw.raw, raw.file.reader
         assert r is not None
         what = f"node '{raw.node_id}'"
-        r.keys(spec, NODE_KEYS, what)
+        meant = r.keys(spec, NODE_KEYS, what)
         date = r.date(spec["date"], f"{what}: date") if "date" in spec else None
         if "date" not in spec:
             r.error(spec, f"{what}: missing 'date'")
@@ -784,7 +906,7 @@ class _Loader:
                 enter = self.effect(r, table, f"{what}: enter")
         choices: list[Choice] = []
         seen: dict[str, SourceRef] = {}
-        if not raw.choices:
+        if not raw.choices and "choices" not in meant:  # a misspelt key says it first
             r.error(spec, f"{what}: a node needs at least one choice")
         for item, file in raw.choices:
             cr = file.reader
@@ -813,8 +935,9 @@ class _Loader:
         what = f"{node_what}, choice '{choice_id or '?'}'"
         r.keys(spec, CHOICE_KEYS, what)
         if choice_id is not None and choice_id in seen:
-            r.error(spec["id"], f"{what}: duplicate choice id (first at line "
-                                f"{seen[choice_id].line})")
+            first = seen[choice_id]
+            at = f"line {first.line}" if first.path == r.path else str(first)
+            r.error(spec["id"], f"{what}: duplicate choice id (first at {at})")
         if choice_id is not None:
             seen[choice_id] = r.ref(spec["id"])
         label = self.template(r, spec["label"], f"{what}: label") if "label" in spec else None
@@ -903,7 +1026,7 @@ class _Loader:
 
     def build_scenarios(self, nodes: dict[str, Node]) -> list[Scenario]:
         scenarios: list[Scenario] = []
-        ids: set[str] = set()
+        ids: dict[str, SourceRef] = {}
         for item, r in self.raw_scenarios:
             spec = r.mapping(item, "scenario")
             if spec is None:
@@ -914,7 +1037,7 @@ class _Loader:
             what = f"scenario '{scenario_id or '?'}'"
             r.keys(spec, SCENARIO_KEYS, what)
             if scenario_id in ids:
-                r.error(spec["id"], f"{what}: declared twice")
+                r.error(spec["id"], f"{what}: declared twice (first at {ids[scenario_id]})")
             title = r.text(spec, "title", what, required=True)
             date = r.date(spec["date"], f"{what}: date") if "date" in spec else None
             if "date" not in spec:
@@ -948,7 +1071,7 @@ class _Loader:
                     r.error(value, f"{what}: texts: '{name}' must be text")
             if scenario_id is None or title is None or date is None or start is None:
                 continue
-            ids.add(scenario_id)
+            ids[scenario_id] = r.ref(spec["id"])
             scenarios.append(Scenario(scenario_id, str(title), date, start, str(description),
                                       r.ref(spec["id"]), flags, tuple(values), tuple(texts)))
         if not scenarios and not any(p.severity == "error" for p in self.problems):

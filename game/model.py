@@ -139,6 +139,8 @@ class Effect:
     log: Template | None = None
     goto: str | None = None
     unlock: tuple[str, ...] = ()
+    set_where: SourceRef | None = field(default=None, compare=False)  # where `set:` is written
+    goto_where: SourceRef | None = field(default=None, compare=False)  # and `goto:`
 
 
 @dataclass(frozen=True)

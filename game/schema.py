@@ -11,7 +11,7 @@ from game.model import month_index
 from game.yamlsrc import YMap, YSeq, YStr, where_of
 
 ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
-DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})\Z")
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})\Z")
 INT_RE = re.compile(r"^[+-]?\d+\Z")
 NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)\Z")
 MAX_NUMBER = 10**12  # the largest number a content field may hold (as in expressions)
@@ -20,12 +20,41 @@ _TRUE = ("true", "True", "TRUE", "yes", "Yes", "on")
 _FALSE = ("false", "False", "FALSE", "no", "No", "off")
 
 
+# Keys from other formats (or other places of this one) and what they mean here.
+_KEY_HINTS = {
+    "flags": ("set", "a choice raises flags with 'set:'"),
+    "flag": ("set", "a choice raises flags with 'set:'"),
+    "condition": ("when", "conditions are written under 'when:'"),
+    "conditions": ("when", "conditions are written under 'when:'"),
+    "if": ("when", "conditions are written under 'when:'"),
+    "requires": ("when", "conditions are written under 'when:'"),
+    "chance": ("weight", "chances are written as 'weight:' on each outcome"),
+    "probability": ("weight", "chances are written as 'weight:' on each outcome"),
+    "odds": ("weight", "chances are written as 'weight:' on each outcome"),
+    "effect": ("effects", "changes to variables go under 'effects:'"),
+    "next": ("goto", "a jump to another node is written 'goto:'"),
+    "description": ("text", "a scene's words go under 'text:'"),
+}
+
+
+def _key_hint(key: str, allowed: Collection[str]) -> str:
+    """' (did you mean 'set'? ...)' for a key from another format, or ''."""
+    target, why = _KEY_HINTS.get(key, ("", ""))
+    if target in allowed:
+        return f" (did you mean '{target}'? {why})"
+    if target == "weight" and "outcomes" in allowed:
+        return (" (a choice has no chance of its own: give it 'outcomes:', each with a "
+                "'weight:')")
+    return ""
+
+
 class Reader:
     """Typed access to positioned YAML for one file; problems accumulate in `problems`."""
 
     def __init__(self, path: str, problems: list[Problem]):
         self.path = path
         self.problems = problems
+        self.comment_rows: dict[int, str] = {}  # line -> its text, for lines with a ` #`
 
     def ref(self, value: Any) -> SourceRef:
         """Where a value was written (the file's start when unknown)."""
@@ -59,13 +88,21 @@ class Reader:
         self.error(value, f"{what} must be a list")
         return None
 
-    def keys(self, mapping: YMap, allowed: Collection[str], what: str) -> None:
-        """Report keys the format does not know, with a suggestion."""
+    def keys(self, mapping: YMap, allowed: Collection[str], what: str,
+             listed: bool = False) -> list[str]:
+        """Report keys the format does not know, with a suggestion (`listed`: name every key
+        it can take). Returns the keys each unknown one was taken to mean ('' for none)."""
+        meant = []
         for key in mapping:
             if key not in allowed:
                 where = mapping.key_where.get(key, mapping.where)
-                self.problems.append(Problem(
-                    where, f"{what}: unknown key '{key}'{suggest(key, allowed)}"))
+                hint = _key_hint(key, allowed) or suggest(key, allowed)
+                if listed:
+                    hint += f"; it takes only {', '.join(repr(a) for a in allowed)}"
+                self.problems.append(Problem(where, f"{what}: unknown key '{key}'{hint}"))
+                close = re.search(r"did you mean '(\w+)", hint)
+                meant.append(close.group(1) if close else "")
+        return meant
 
     def text(self, mapping: YMap, key: str, what: str, required: bool = False) -> YStr | None:
         """A text field: exactly the characters written."""
@@ -139,6 +176,11 @@ class Reader:
                                       f"{MAX_YEAR}-12")
                     return None
                 return month_index(int(match.group(1)), int(match.group(2)))
+        short = re.fullmatch(r"(\d{4})-(\d)", value.strip()) if isinstance(value, YStr) else None
+        if short is not None:  # `1934-1`: the month needs two digits
+            self.error(value, f"{what} must be a month written YYYY-MM, with two digits for "
+                              f"the month: write {short[1]}-0{short[2]}")
+            return None
         self.error(value, f"{what} must be a month written YYYY-MM, like 1917-10")
         return None
 

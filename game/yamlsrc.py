@@ -223,6 +223,10 @@ class _Builder:
                 message = f"nesting deeper than {MAX_DEPTH} levels"
             elif mark is not None and _tab_indented(text, mark.line):
                 message += "; indent with spaces, not tabs"
+            else:
+                plain = explain_yaml_error(text, exc)
+                if plain is not None:
+                    message, mark = plain
             if mark is not None:
                 self.problems.append(Problem(self._ref(mark), f"YAML syntax: {message}"))
             else:
@@ -352,6 +356,14 @@ class _Builder:
         if tag is not None and tag != "!" and not (
             isinstance(event, yaml.ScalarEvent) and tag == "tag:yaml.org,2002:str"
         ):
+            if isinstance(event, yaml.ScalarEvent) and tag.startswith("!") and \
+                    not tag.startswith("!!"):  # `when: !flags.x`, a C habit
+                rest = f"{tag[1:]} {event.value}".strip()
+                self._problem(event.start_mark, f"YAML tags are not supported in content "
+                                                f"({tag}): a `!` at the start of a value "
+                                                f"starts a YAML tag; to say 'not', quote the "
+                                                f"condition and write `not`: \"not {rest}\"")
+                return
             self._problem(event.start_mark, f"YAML tags are not supported in content ({tag})")
 
     def _problem_at(self, value: Any, message: str) -> None:
@@ -366,3 +378,91 @@ def _tab_indented(text: str, line: int) -> bool:
         return False
     row = lines[line]
     return "\t" in row[: len(row) - len(row.lstrip())]
+
+
+class _Mark:
+    """A position of our own making (0-based line and column, like PyYAML's marks)."""
+
+    def __init__(self, line: int, column: int):
+        self.line, self.column = line, column
+
+
+def _indent(row: str) -> int:
+    return len(row) - len(row.lstrip(" "))
+
+
+def explain_yaml_error(text: str, exc: Any) -> tuple[str, Any] | None:
+    """The commonest YAML structure mistakes in plain words, at the line of the mistake:
+    (message, mark), or None to keep PyYAML's own words."""
+    problem = exc.problem or ""
+    context = exc.context or ""
+    mark, start = exc.problem_mark, exc.context_mark
+    lines = text.split("\n")
+    if mark is None or not 0 <= mark.line < len(lines):
+        return None
+    row = lines[mark.line]
+    body = row.lstrip(" ")
+    if body.startswith("- "):
+        body = body[2:].lstrip(" ")
+    col = mark.column
+    if "mapping values are not allowed" in problem:
+        first = row.find(": ")
+        if 0 <= first < col:  # a second `: ` on the line: inside unquoted text
+            key = row[:first].strip().lstrip("- ").strip()
+            return (f"a colon and a space inside unquoted text (after '{key}:') "
+                    f"make YAML read a new key; put the text in quotes: "
+                    f"{key}: \"{row[first + 2:].strip()}\"", mark)
+        above = _previous_row(lines, mark.line)
+        if above is not None and _indent(row) > _indent(lines[above]):
+            return (f"bad indentation: this line is indented more than the line "
+                    f"above ({_indent(row)} spaces, not {_indent(lines[above])}), so YAML reads "
+                    "it as part of that line's value; line its key up with the keys above",
+                    _Mark(mark.line, _indent(row)))
+        return None
+    if "could not find expected ':'" in problem and start is not None:
+        return ("this line has no ':' after its key; write 'key: value' (or, if "
+                "it continues the text above, indent it further or put the text in quotes)",
+                _Mark(start.line, start.column))
+    if "end of stream" in problem and "quoted scalar" in context and start is not None:
+        return ("a quoted text that never ends: the quote opened here has no "
+                "closing quote", start)
+    if ("expected ','" in problem or "flow" in context) and start is not None:
+        return ("a '{' or '[' opened here is not closed on its line; close it "
+                "with '}' or ']'", start)
+    if "while parsing a block" in context and ("expected '-'" in problem or "expected key"
+                                               in problem or "block end" in problem):
+        item = row.lstrip(" ").startswith("-")
+        here = _Mark(mark.line, _indent(row))
+        if item:
+            above = _previous_row(lines, mark.line, item=True)
+            if above is not None and lines[above].lstrip(" ")[1:2] not in ("", " "):
+                return ("a '-' with no space after it: YAML reads '-" +
+                        lines[above].lstrip(" ")[1:].split(":")[0] + "' as a key, not as a "
+                        "list item; write '- ' (a dash and a space)",
+                        _Mark(above, _indent(lines[above])))
+            where = "" if above is None else \
+                f" (the item above starts at column {_indent(lines[above]) + 1}, line {above + 1})"
+            return (f"a list item out of line: this '- ' starts at column {_indent(row) + 1}"
+                    f"{where}; the items of one list line up with each other, under the key "
+                    "that holds them (like 'choices:')", here)
+        if body.startswith('"') or body.startswith("'") or "quoted" in problem:
+            return None
+        if row[col - 1:col] in ("\"", "'") or (col > 0 and row[:col].rstrip().endswith(
+                ('"', "'"))):
+            return ("text after a closing quote: put the whole text in quotes",
+                    mark)
+        above = _previous_row(lines, mark.line)
+        where = "" if above is None else \
+            f" and the line above at column {_indent(lines[above]) + 1}"
+        return (f"bad indentation: this line starts at column {_indent(row) + 1}{where}; "
+                "line its key up with the keys of the same block (YAML counts spaces)", here)
+    return None
+
+
+def _previous_row(lines: list[str], line: int, item: bool = False) -> int | None:
+    """The nearest line above with content (with `item`: the nearest list item)."""
+    for index in range(line - 1, -1, -1):
+        stripped = lines[index].strip()
+        if stripped and not stripped.startswith("#") and (not item or stripped.startswith("-")):
+            return index
+    return None

@@ -89,7 +89,8 @@ def _unnamed(story: Story) -> Iterator[Problem]:
             names = ", ".join(f"'{a}'" for a in entry.aliases)
             yield Problem(entry.where, f"codex entry '{entry.id}': none of its names ({names}) "
                                        "appears in any scene or ending, and no 'unlock:' "
-                                       "opens it, so no player can open it", "warning")
+                                       "opens it, so no player can open it", "warning",
+                          "codex-unopened")
 
 
 def _missing(story: Story) -> Iterator[Problem]:
@@ -117,4 +118,4 @@ def _missing(story: Story) -> Iterator[Problem]:
         listed = ", ".join(owners[:4]) + (", …" if len(owners) > 4 else "")
         yield Problem(first, f"'{shown[surname]}' is named in {len(owners)} scenes ({listed}) "
                              "and has no codex entry; add one, or list the name under "
-                             "codex_ignore", "warning")
+                             "codex_ignore", "warning", "codex-missing")

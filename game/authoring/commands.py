@@ -170,7 +170,10 @@ def cmd_new_branch(args: argparse.Namespace, parser: argparse.ArgumentParser,
     except ScaffoldError as exc:
         parser.error(str(exc))
     if args.extends is not None and args.extends not in story.nodes:
-        parser.error(f"--extends: unknown node '{args.extends}'")
+        from game.errors import suggest
+
+        parser.error(f"--extends: unknown node '{args.extends}'"
+                     f"{suggest(args.extends, story.nodes)}")
     # Paths as the author gave them, relative to where they ran the command: never the
     # resolved folder of the installed package when they named their own content.
     base = list(args.content or [default_content_dir()])

@@ -17,6 +17,7 @@ only with a concrete state that locks every choice. What it checks, in `WARNINGS
     date-gap        a span of GAP_MONTHS or more in which no event can fire
     no-history      a node without its "In our timeline" note
     ending          an ending no state can reach
+    ending-fallback a second fallback ending, which never ends a game
     no-hint         an ending without the `hint:` the gallery shows before it is found
 """
 
@@ -28,12 +29,13 @@ from pathlib import Path
 
 from game.authoring.analysis import Domain, atom_ref, atoms_of, can_hold, describe_state, witness
 from game.errors import Problem, SourceRef
-from game.model import Choice, Effect, Expr, Node, Scenario, Story, iso_date
+from game.model import Choice, Effect, Ending, Expr, Node, Scenario, Story, iso_date
 from game.yamlsrc import YMap, YSeq, read_yaml
 
 GAP_MONTHS = 48
 WARNINGS = ("unreachable", "never-holds", "dead-end", "flag-unset", "flag-unread", "flag-unused",
-            "var-unchanged", "goto-past", "date-gap", "no-history", "ending", "no-hint")
+            "var-unchanged", "goto-past", "date-gap", "no-history", "ending", "ending-fallback",
+            "no-hint")
 _MAX_ROUNDS = 60
 
 
@@ -52,7 +54,7 @@ def lint(story: Story) -> list[Problem]:
         problems.append(Problem(where, f"the conditions took more than "
                                        f"{analysis.PACK_LIMIT:,} trial states to analyse; "
                                        "the analysis stopped there, so some warnings may be "
-                                       "missing", "warning"))
+                                       "missing", "warning", "analysis-budget"))
     return sorted(problems, key=lambda p: (p.where.path, p.where.line, p.where.col, p.message))
 
 
@@ -137,7 +139,7 @@ def _facts(story: Story) -> _Facts:
     for node in story.nodes.values():
         for effect, where in _node_effects(node):
             for flag in effect.set:
-                facts.setters.setdefault(flag, []).append(where)
+                facts.setters.setdefault(flag, []).append(effect.set_where or where)
             facts.clearers.update(effect.clear)
             facts.changed.update(name for name, _ in (*effect.deltas, *effect.assign))
             for name, template in effect.texts:
@@ -233,8 +235,8 @@ class _Linter:
         self.reachable = {n for r in self.reaches for n in r.low}
         self.open = {pair for r in self.reaches for pair in r.open}
 
-    def warn(self, where: SourceRef, message: str) -> None:
-        self.problems.append(Problem(where, message, "warning"))
+    def warn(self, where: SourceRef, message: str, code: str = "") -> None:
+        self.problems.append(Problem(where, message, "warning", code))
 
     def run(self) -> list[Problem]:
         if not self.story.scenarios:
@@ -402,14 +404,14 @@ class _Linter:
         for node in self.nodes.values():
             if not node.history.strip():
                 self.warn(node.where, f"node '{node.id}' has no 'history' note (what happened "
-                                      "in our timeline)")
+                                      "in our timeline)", "no-history")
             if node.id in self.reachable:
                 continue
             whole = self.domain(None, max(node.date, first_start), node.until)
             if node.when is not None and not can_hold(node.when, whole):
                 self.warn(node.when.where, f"node '{node.id}': 'when' can never hold when the "
                                            f"node is due{self.hint(node.when, whole)}, so it "
-                                           "never fires")
+                                           "never fires", "never-holds")
                 continue
             sources = self.facts.goto_sources.get(node.id, [])
             if node.until < first_start and not sources:
@@ -426,7 +428,7 @@ class _Linter:
                 reason = "no playthrough hands over to the calendar before its window closes " \
                          f"({iso_date(node.until)})"
             self.warn(node.where, f"node '{node.id}' cannot be reached from any scenario: "
-                                  f"{reason}")
+                                  f"{reason}", "unreachable")
 
     def check_choices(self) -> None:
         for node in self.nodes.values():
@@ -443,7 +445,7 @@ class _Linter:
                 self.warn(choice.when.where,
                           f"node '{node.id}', choice '{choice.id}': 'when' can never hold at "
                           f"this node{self.hint(choice.when, domain)}, so the choice is "
-                          f"always {fate}")
+                          f"always {fate}", "never-holds")
 
     def check_dead_ends(self) -> None:
         for node in self.nodes.values():
@@ -462,7 +464,7 @@ class _Linter:
                     self.warn(node.where, f"node '{node.id}' is a dead end: every choice can be "
                                           f"locked or hidden at once (for instance when "
                                           f"{describe_state(state)}); the player then only "
-                                          "gets 'Let events take their course'")
+                                          "gets 'Let events take their course'", "dead-end")
                     break
 
     def check_flags(self) -> None:
@@ -470,19 +472,22 @@ class _Linter:
         for flag, places in sorted(facts.readers.items()):
             if flag in facts.setters:
                 continue
-            more = f" (and {len(places) - 1} more places)" if len(places) > 1 else ""
+            more = f" (and {len(places) - 1} more place{'s' if len(places) > 2 else ''})" \
+                if len(places) > 1 else ""
             self.warn(places[0], f"flag '{flag}' is read here{more} but no scenario, choice or "
-                                 "outcome sets it; only --flag can raise it")
+                                 "outcome sets it; only --flag can raise it", "flag-unset")
         for flag, places in sorted(facts.setters.items()):
             if flag in facts.readers:
                 continue
-            more = f" (and {len(places) - 1} more places)" if len(places) > 1 else ""
-            self.warn(places[0], f"flag '{flag}' is set here{more} but no condition reads it")
+            more = f" (and {len(places) - 1} more place{'s' if len(places) > 2 else ''})" \
+                if len(places) > 1 else ""
+            self.warn(places[0], f"flag '{flag}' is set here{more} but no condition reads it",
+                      "flag-unread")
         used = set(facts.readers) | set(facts.setters) | facts.clearers
         for flag, where in self.declared_flags():
             if flag not in used:
                 self.warn(where, f"flag '{flag}' is declared but nothing sets, clears or "
-                                 "reads it")
+                                 "reads it", "flag-unused")
 
     def declared_flags(self) -> list[tuple[str, SourceRef]]:
         """Flags declared under `flags:` in game.yaml and pack manifests, where written."""
@@ -501,25 +506,28 @@ class _Linter:
         for variable in self.story.variables.values():
             if variable.id not in changed:
                 self.warn(variable.where, f"variable '{variable.id}' never changes: no choice "
-                                          "or outcome names it under 'effects' or 'assign'")
+                                          "or outcome names it under 'effects' or 'assign'",
+                          "var-unchanged")
         for text in self.story.texts.values():
             if text.id not in changed:
                 self.warn(text.where, f"text '{text.id}' never changes: no choice or outcome "
-                                      "names it under 'texts'")
+                                      "names it under 'texts'", "var-unchanged")
 
     def check_gotos(self) -> None:
         for node in self.nodes.values():
             for choice in node.choices:
-                for effect, where in _effects(choice):
+                for number, (effect, where) in enumerate(_effects(choice)):
                     target = self.nodes.get(effect.goto or "")
                     if target is None or target.until >= node.date:
                         continue
                     window = iso_date(target.date) if target.date == target.until else \
                         f"{iso_date(target.date)} to {iso_date(target.until)}"
-                    self.warn(where, f"node '{node.id}', choice '{choice.id}': goto "
-                                     f"'{target.id}' goes into the past: it is dated {window}, "
-                                     f"before this node ({iso_date(node.date)}); the calendar "
-                                     f"never moves back, so it plays out of its time")
+                    outcome = f", outcome {number}" if number else ""
+                    self.warn(effect.goto_where or where,
+                              f"node '{node.id}', choice '{choice.id}'{outcome}: goto "
+                              f"'{target.id}' goes into the past: it is dated {window}, "
+                              f"before this node ({iso_date(node.date)}); the calendar "
+                              f"never moves back, so it plays out of its time", "goto-past")
 
     def check_gaps(self) -> None:
         windows = sorted(((self.nodes[n].date, self.nodes[n].until, self.nodes[n])
@@ -533,7 +541,8 @@ class _Linter:
                 after = f" after '{previous.id}'" if previous is not None else ""
                 self.warn(node.where, f"no event can fire for {date - covered_to - 1} months, "
                                       f"from {iso_date(covered_to + 1)} to {iso_date(date - 1)}"
-                                      f"{after}: the calendar jumps straight to '{node.id}'")
+                                      f"{after}: the calendar jumps straight to '{node.id}'",
+                          "date-gap")
             if until > covered_to:
                 covered_to, previous = until, node
             elif previous is None:
@@ -543,9 +552,13 @@ class _Linter:
         for ending in self.story.endings:
             if not ending.hint:
                 self.warn(ending.where, f"ending '{ending.id}' has no 'hint' (the line the "
-                                        "gallery of endings shows until it is found)")
+                                        "gallery of endings shows until it is found)",
+                          "no-hint")
 
     def check_endings(self) -> None:
+        """In the engine's order: immediate endings after every choice; when no event is
+        left, every other ending with a `when` in load order (the base's, then each pack's),
+        and only then the first fallback. A later fallback never ends a game."""
         story = self.story
         by_goto = {e for r in self.reaches for e in r.endings}
         reached = [n for r in self.reaches for n in r.low]
@@ -554,8 +567,12 @@ class _Linter:
         low = min(r.low[n] for r in self.reaches for n in r.low)
         high = max(r.high[n] for r in self.reaches for n in r.high)
         domain = self.domain(None, low, high)
-        shadow: str | None = None
-        for ending in story.endings:
+        fallbacks = [e for e in story.endings if not e.immediate and e.when is None]
+        in_order = [*(e for e in story.endings if e.immediate),
+                    *(e for e in story.endings if not e.immediate and e.when is not None),
+                    *fallbacks[:1]]
+        shadow: Ending | None = None
+        for ending in in_order:
             if ending.id in by_goto:
                 continue
             if ending.immediate:
@@ -563,12 +580,13 @@ class _Linter:
                     self.warn(ending.when.where, f"ending '{ending.id}' can never be reached: "
                                                  f"its 'when' can never hold"
                                                  f"{self.hint(ending.when, domain)} and no goto "
-                                                 "leads to it")
+                                                 "leads to it", "ending")
                 continue
             if shadow is not None:
+                at = "" if shadow.where.path == ending.where.path else f" ({shadow.where})"
                 self.warn(ending.where, f"ending '{ending.id}' can never be reached: ending "
-                                        f"'{shadow}' comes first and always holds, and no goto "
-                                        "leads to it")
+                                        f"'{shadow.id}'{at} comes first and always holds, and "
+                                        "no goto leads to it", "ending")
                 continue
             if ending.when is None:
                 continue
@@ -576,6 +594,15 @@ class _Linter:
                 self.warn(ending.when.where, f"ending '{ending.id}' can never be reached: its "
                                              f"'when' can never hold"
                                              f"{self.hint(ending.when, domain)} and no goto "
-                                             "leads to it")
+                                             "leads to it", "ending")
             elif not can_hold(ending.when, domain, want=False):
-                shadow = ending.id
+                shadow = ending
+        for extra in fallbacks[1:]:
+            if extra.id not in by_goto:
+                first = fallbacks[0]
+                at = "" if first.where.path == extra.where.path else f" ({first.where})"
+                self.warn(extra.where, f"ending '{extra.id}' can never be reached: ending "
+                                       f"'{first.id}'{at} is already the fallback (no "
+                                       "'when'), and only the first fallback ends a game; give "
+                                       "this one a 'when', or lead a goto to it",
+                          "ending-fallback")
