@@ -68,8 +68,8 @@ class _MarkedWhere:
     def __get__(self, obj: Any, cls: Any = None) -> Any:
         if obj is None:
             return self
-        mark = obj._mark
-        ref = SourceRef(obj._file, mark.line + 1, mark.column + 1)
+        line, column = obj._mark
+        ref = SourceRef(obj._file, line + 1, column + 1)
         obj.__dict__["where"] = ref
         return ref
 
@@ -77,6 +77,7 @@ class _MarkedWhere:
 class YStr(str):
     """A scalar's text, with its position and whether it was written plain (unquoted)."""
 
+    __slots__ = ("_file", "_mark", "plain", "__dict__")  # a dict only once `where` is made
     where: SourceRef
     plain: bool
     where = _MarkedWhere()  # type: ignore[assignment]  # an instance value overrides it
@@ -107,6 +108,7 @@ class _KeyWhere:
 class YMap(dict[str, Any]):
     """A mapping, with its own position and the position of each key."""
 
+    __slots__ = ("_keys", "_file", "_mark", "__dict__")
     where: SourceRef
     key_where: dict[str, SourceRef]
     where = _MarkedWhere()  # type: ignore[assignment]
@@ -121,6 +123,7 @@ class YMap(dict[str, Any]):
 class YSeq(list[Any]):
     """A sequence, with its position."""
 
+    __slots__ = ("_file", "_mark", "__dict__")
     where: SourceRef
     where = _MarkedWhere()  # type: ignore[assignment]
 
@@ -264,7 +267,8 @@ class _Builder:
                         self._check_node(event)
                     value: Any = _new_str(YStr, event.value)
                     value._file = name
-                    value._mark = event.start_mark
+                    mark = event.start_mark
+                    value._mark = (mark.line, mark.column)
                     value.plain = not event.style
                     if event.style == '"':
                         bad = _BAD_ESCAPED.search(event.value)
@@ -284,7 +288,8 @@ class _Builder:
                     else:
                         container = _new_list(YSeq)
                     container._file = name
-                    container._mark = event.start_mark
+                    mark = event.start_mark
+                    container._mark = (mark.line, mark.column)
                     if stack:
                         keys[-1] = key
                     stack.append(container)

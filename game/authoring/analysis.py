@@ -132,14 +132,22 @@ def atom_ref(expr: Expr, atom: Atom) -> SourceRef:
 
 
 def _source_line(path: str, line: int) -> str | None:
-    from game.safefiles import read_regular
+    lines = _LINES.get(path, False)
+    if lines is False:  # each file is read and split once per analysis, not once per atom
+        from game.safefiles import read_regular
 
-    try:
-        lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", read_regular(
-            path, 4 * 1024 * 1024, truncate=True).decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
+        try:
+            lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", read_regular(
+                path, 4 * 1024 * 1024, truncate=True).decode("utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            lines = None
+        _LINES[path] = lines
+    if lines is None:
         return None
     return lines[line - 1] if 1 <= line <= len(lines) else None
+
+
+_LINES: dict[str, list[str] | None | bool] = {}  # path -> its lines, for one analysis
 
 
 # ---- what names may be -------------------------------------------------------------------
@@ -187,6 +195,7 @@ _budget = [PACK_LIMIT]
 def reset_budget(limit: int | None = None) -> None:
     """Start a new pack's analysis with a fresh budget of candidate states."""
     _budget[0] = PACK_LIMIT if limit is None else limit
+    _LINES.clear()  # files may have changed since the last analysis (check --watch)
 
 
 def budget_left() -> int:
