@@ -132,22 +132,24 @@ def atom_ref(expr: Expr, atom: Atom) -> SourceRef:
 
 
 def _source_line(path: str, line: int) -> str | None:
-    lines = _LINES.get(path, False)
-    if lines is False:  # each file is read and split once per analysis, not once per atom
+    if path not in _LINES:  # each file is read and split once per analysis, not once per atom
         from game.safefiles import read_regular
 
+        lines: list[str] | None
         try:
-            lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", read_regular(
-                path, 4 * 1024 * 1024, truncate=True).decode("utf-8-sig"))
+            text = read_regular(path, 4 * 1024 * 1024, truncate=True).decode("utf-8-sig")
+            lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if "\r" in text else \
+                [row + "\n" for row in text.split("\n")]
         except (OSError, UnicodeDecodeError):
             lines = None
         _LINES[path] = lines
-    if lines is None:
+    found = _LINES[path]
+    if found is None:
         return None
-    return lines[line - 1] if 1 <= line <= len(lines) else None
+    return found[line - 1] if 1 <= line <= len(found) else None
 
 
-_LINES: dict[str, list[str] | None | bool] = {}  # path -> its lines, for one analysis
+_LINES: dict[str, list[str] | None] = {}  # path -> its lines, for one analysis
 
 
 # ---- what names may be -------------------------------------------------------------------

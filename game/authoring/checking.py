@@ -1,0 +1,194 @@
+"""`octobers check`'s result, kept in the cache while the content is unchanged; and `--watch`.
+
+    problems, summary = check_content(dirs)          # load, validate and (warnings) lint
+    watch(dirs)                                      # re-check on every save until Ctrl-C
+
+A check result is a pure function of the content files and of the code that checks them, so
+it is kept in the compiled-content cache (game/cache.py, kind CHECKS: signed, bounded, a bad
+entry is a miss) under a key of every file's bytes and place and of this code: checking
+unchanged content reads no YAML and builds no story. Changed content is loaded through the
+per-file cache (only the changed files are compiled again) and analysed afresh.
+
+`watch` polls the files' modification times and sizes, as `play --watch` does (no thread, no
+new dependency), and after each change prints only what changed: the new problems in full,
+the fixed ones in a line each, or "all clear" once nothing is left.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from game import cache
+from game.errors import Problem
+from game.output import printable
+
+_HERE = Path(__file__).resolve().parent
+CODE = (_HERE / "checking.py", _HERE / "lint.py", _HERE / "analysis.py",
+        _HERE / "commands.py")  # what a check result depends on beyond the loader
+
+
+class _Count:
+    """Stands for a collection of which only the size is kept (`len(summary.nodes)`)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the 'ok' line tells of a story that loaded: how many of each."""
+
+    nodes: _Count
+    endings: _Count
+    scenarios: _Count
+    files: _Count
+
+    @staticmethod
+    def of(story: Any) -> Summary:
+        return Summary(_Count(len(story.nodes)), _Count(len(story.endings)),
+                       _Count(len(story.scenarios)), _Count(len(story.files)))
+
+    def counts(self) -> tuple[int, int, int, int]:
+        return len(self.nodes), len(self.endings), len(self.scenarios), len(self.files)
+
+
+def check_content(content_dirs: Sequence[Path | str] | None, warnings: bool = True
+                  ) -> tuple[Summary | None, list[Problem]]:
+    """Every problem `check` reports (warnings too unless `warnings` is False), and the
+    summary when the content loaded (None when it has errors)."""
+    from game.loader import files_key, load_with_problems
+
+    key = files_key(content_dirs, "check" if warnings else "check without warnings", CODE)
+    if key is not None:
+        found = _valid(cache.load_part(key, cache.CHECKS))
+        if found is not None:
+            return found
+    story, problems = load_with_problems(content_dirs)
+    if story is not None and warnings:
+        from game.authoring.commands import lint_problems
+
+        problems = [*problems, *lint_problems(story)]
+    summary = Summary.of(story) if story is not None else None
+    if key is not None:
+        cache.store_part(key, cache.CHECKS, (summary.counts() if summary else None,
+                                             list(problems)))
+    return summary, list(problems)
+
+
+def _valid(payload: tuple[Any, ...] | None) -> tuple[Summary | None, list[Problem]] | None:
+    if payload is None or len(payload) != 2:
+        return None
+    counts, problems = payload
+    if not isinstance(problems, list) or not all(isinstance(p, Problem) for p in problems):
+        return None
+    if counts is None:
+        return None, problems
+    if not isinstance(counts, tuple) or len(counts) != 4 or \
+            not all(type(n) is int for n in counts):
+        return None
+    return Summary(*(_Count(n) for n in counts)), problems
+
+
+# ---- check --watch ------------------------------------------------------------------------
+def _identity(problem: Problem) -> tuple[str, str, str]:
+    # a problem is the same one while its file, kind and words stay: editing lines above it
+    # moves it without making it new
+    return problem.where.path, problem.severity, problem.message
+
+
+def _tally(problems: list[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    return (f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}")
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.where.path, p.where.line, p.where.col, p.message))
+
+
+def watch(content_dirs: Sequence[Path | str] | None, warnings: bool = True,
+          out: TextIO | None = None, interval: float = 0.5, polls: int | None = None,
+          sleep: Callable[[float], None] = time.sleep) -> int:
+    """Check, then re-check after every saved change and print what changed, until Ctrl-C
+    (or `polls` polls: for tests). Returns 0."""
+    import sys
+
+    from game.authoring.watch import ContentWatcher
+    from game.loader import default_content_dir, display_path
+
+    stream = out or sys.stdout
+    dirs = [Path(d) for d in (content_dirs or [default_content_dir()])]
+
+    def say(text: str) -> None:
+        stream.write(text + "\n")
+        stream.flush()
+
+    try:
+        watcher = ContentWatcher(dirs)
+        summary, problems = check_content(dirs, warnings)
+        for problem in _sorted(problems):
+            say(problem.format())
+        say(_headline(summary, problems))
+        say(printable(f"watching {len(watcher.snapshot)} files in "
+                      f"{', '.join(display_path(d) for d in dirs)}; Ctrl-C to stop"))
+        done = 0
+        while polls is None or done < polls:
+            sleep(interval)
+            done += 1
+            changed = watcher.changes()
+            if not changed:
+                continue
+            summary, now = check_content(dirs, warnings)
+            say(printable(f"-- {time.strftime('%H:%M:%S')}: "
+                          f"{', '.join(display_path(Path(p)) for p in changed[:3])}"
+                          f"{f' and {len(changed) - 3} more' if len(changed) > 3 else ''} "
+                          "changed"))
+            _report_change(problems, now, summary, say)
+            problems = now
+    except KeyboardInterrupt:
+        say("stopped watching")
+    return 0
+
+
+def _headline(summary: Summary | None, problems: list[Problem]) -> str:
+    if summary is not None and not any(p.severity == "error" for p in problems):
+        nodes, endings, scenarios, files = summary.counts()
+        return (f"{'all clear' if not problems else 'ok'}: {nodes} nodes, {endings} endings, "
+                f"{scenarios} scenarios in {files} files"
+                + (f"; {_tally(problems).split(', ')[1]}" if problems else ""))
+    return _tally(problems)
+
+
+def _report_change(before: list[Problem], now: list[Problem], summary: Summary | None,
+                   say: Callable[[str], None]) -> None:
+    old, new = Counter(map(_identity, before)), Counter(map(_identity, now))
+    added = new - old
+    fixed = old - new
+    for problem in _sorted(now):
+        key = _identity(problem)
+        if added[key] > 0:
+            added[key] -= 1
+            say(f"new: {problem.format()}")
+    for problem in _sorted(before):
+        key = _identity(problem)
+        if fixed[key] > 0:
+            fixed[key] -= 1
+            prefix = "" if problem.severity == "error" else f"{problem.severity}: "
+            say(printable(f"fixed: {problem.where.path}: {prefix}{problem.message}"))
+    if not now:
+        say(_headline(summary, now))
+    elif not (new - old) and not (old - new):
+        say(f"no new or fixed problems ({_tally(now)})")
+    else:
+        say(f"now {_tally(now)}")
