@@ -140,6 +140,7 @@ def watch(content_dirs: Sequence[Path | str] | None, warnings: bool = True,
         for problem in _sorted(problems):
             say(problem.format())
         say(_headline(summary, problems))
+        last_loaded = problems if summary is not None else None
         say(printable(f"watching {len(watcher.snapshot)} files in "
                       f"{', '.join(display_path(d) for d in dirs)}; Ctrl-C to stop"))
         done = 0
@@ -150,15 +151,34 @@ def watch(content_dirs: Sequence[Path | str] | None, warnings: bool = True,
             if not changed:
                 continue
             summary, now = check_content(dirs, warnings)
+            if summary is None and last_loaded is not None:
+                # with errors the warnings are not analysed: they are not fixed, only unknown
+                now = _keep_warnings(now, last_loaded)
             say(printable(f"-- {time.strftime('%H:%M:%S')}: "
                           f"{', '.join(display_path(Path(p)) for p in changed[:3])}"
                           f"{f' and {len(changed) - 3} more' if len(changed) > 3 else ''} "
                           "changed"))
             _report_change(problems, now, summary, say)
             problems = now
+            if summary is not None:
+                last_loaded = now
     except KeyboardInterrupt:
         say("stopped watching")
     return 0
+
+
+def _keep_warnings(now: list[Problem], loaded: list[Problem]) -> list[Problem]:
+    """The problems of a check with errors, and the warnings of the last one without."""
+    seen = Counter(map(_identity, now))
+    kept = list(now)
+    for problem in loaded:
+        key = _identity(problem)
+        if problem.severity != "error":
+            if seen[key] > 0:
+                seen[key] -= 1
+            else:
+                kept.append(problem)
+    return kept
 
 
 def _headline(summary: Summary | None, problems: list[Problem]) -> str:
@@ -186,9 +206,17 @@ def _report_change(before: list[Problem], now: list[Problem], summary: Summary |
             fixed[key] -= 1
             prefix = "" if problem.severity == "error" else f"{problem.severity}: "
             say(printable(f"fixed: {problem.where.path}: {prefix}{problem.message}"))
+    later = "" if summary is not None or not warnings_of(now) else \
+        " (the warnings are those of the last check without errors: they are analysed " \
+        "again once the errors are fixed)"
     if not now:
         say(_headline(summary, now))
     elif not (new - old) and not (old - new):
-        say(f"no new or fixed problems ({_tally(now)})")
+        say(f"no new or fixed problems ({_tally(now)}){later}")
     else:
-        say(f"now {_tally(now)}")
+        say(f"now {_tally(now)}{later}")
+
+
+def warnings_of(problems: list[Problem]) -> list[Problem]:
+    """The problems that are not errors."""
+    return [p for p in problems if p.severity != "error"]

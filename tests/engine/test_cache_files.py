@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_cache import names, shape
 
 import game.loader
 from game import cache
@@ -18,7 +19,6 @@ from game.cli import main
 from game.loader import load_with_problems
 
 from conftest import MINI
-from test_cache import names, shape
 
 PACK_EXTENDS = """\
 name: kirov_pack
