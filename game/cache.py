@@ -269,10 +269,15 @@ def _write(key: str, payload: tuple[Any, ...], folder: Path | None, kind: str,
     if secret is None:
         return False
     buffer = io.BytesIO()
+    pickler = _Pickler(buffer)
     try:
-        _Pickler(buffer).dump((key, *payload))
+        pickler.dump((key, *payload))
     except Exception:  # noqa: BLE001 - content we cannot store is simply not cached
         return False
+    finally:  # the pickler and its bound method form a cycle: free its memo now, not at the
+        pickler.clear_memo()  # next collection (loading pauses the collector)
+        pickler.codes.clear()
+        pickler.dispatch_table = {}
     body = buffer.getbuffer()
     temp = None
     try:

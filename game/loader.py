@@ -223,6 +223,7 @@ class _Loader:
         self.restart = False  # the per-file cache could not be used: load again without it
         self.by_file: dict[int, tuple[list[Node], int, int]] = {}  # id(file): nodes, problems
         self.interface_key = ""
+        self.plain: dict[int, int] = {}
         self.names_stored: tuple[tuple[str, ...], ...] = ()
         self.problems: list[Problem] = []
         self.files: list[_File] = []
@@ -927,7 +928,12 @@ class _Loader:
             self.raw_nodes[node.id] = raw
 
     def build_nodes(self) -> dict[str, Node]:
-        """Every node, compiled or (per-file cache) as stored; in the order they were read."""
+        """Every node, compiled or (per-file cache) as stored; in the order they were read.
+
+        A node's YAML is let go once it is built (a stub keeps its id and place), and the
+        event files' trees with it, so that a large campaign's YAML and its compiled story
+        are never all in memory at once.
+        """
         nodes: dict[str, Node] = {}
         names = self.names_now() if self.use_cache else ()
         interface = _digest(names) if names else ""
@@ -935,6 +941,10 @@ class _Loader:
         if not all(_still_there(cache.load_part(k, cache.NAMES), names) for k in earlier):
             self.restart = True
             return {}
+        self.find_plain_files()
+        for file in self.files:
+            if file.role == "events":
+                file.data = None  # its nodes are held by raw_nodes until built, its endings
         for order, raw in enumerate(self.raw_nodes.values()):
             node: Node | None
             if raw.built is not None:
@@ -947,6 +957,7 @@ class _Loader:
             else:
                 before = len(self.problems)
                 node = self.build_node(raw, order)
+                raw.raw, raw.choices = _stub(raw.raw.where, raw.node_id), []  # YAML let go
                 built, start, _ = self.by_file.get(id(raw.file), ([], before, 0))
                 self.by_file[id(raw.file)] = (built, start, len(self.problems))
                 if node is not None:
@@ -963,21 +974,31 @@ class _Loader:
                 tuple(sorted(self.ending_ids)),
                 tuple(sorted(f"{n}.{c}" for n, ids in self.names.choices.items() for c in ids)))
 
+    def find_plain_files(self) -> None:
+        """The event files compiled now that may be stored: only nodes, none extended or
+        replaced from elsewhere; with how many nodes each holds."""
+        self.plain = {}
+        for file in self.files:
+            data = file.data
+            if file.part is not None or file.part_key is None or \
+                    not isinstance(data, (YMap, YSeq)) or \
+                    (isinstance(data, YMap) and "endings" in data):
+                continue
+            items = list(_node_items(data))
+            if not any("extends" in i or "replace" in i for i in items):
+                self.plain[id(file)] = len(items)
+        for raw in self.raw_nodes.values():
+            if any(f is not raw.file for _, f in raw.choices):
+                self.plain.pop(id(raw.file), None)  # extended by another file
+
     def store_parts(self) -> None:
         """After a clean load: store each plain event file compiled afresh."""
         stored = False
         for file in self.files:
-            if file.part is not None or file.part_key is None:
-                continue
             built, start, end = self.by_file.get(id(file), ([], 0, 0))
-            items = list(_node_items(file.data))
-            if not built or len(built) != len(items) or not isinstance(file.data, (YMap, YSeq)) \
-                    or (isinstance(file.data, YMap) and "endings" in file.data) \
-                    or any("extends" in i or "replace" in i for i in items) \
-                    or any(self.raw_nodes[n.id].file is not file for n in built) \
-                    or any(self.raw_nodes[n.id].choices and any(
-                        f is not file for _, f in self.raw_nodes[n.id].choices) for n in built):
-                continue
+            if not built or file.part_key is None or len(built) != self.plain.get(id(file)) \
+                    or any(self.raw_nodes[n.id].file is not file for n in built):
+                continue  # not plain, or one of its nodes was replaced by a later file
             problems = [*file.parse_problems, *self.problems[start:end]]
             stored |= cache.store_part(file.part_key, cache.FILES,
                                        (self.interface_key, tuple(built), problems),
