@@ -16,6 +16,7 @@ the fixed ones in a line each, or "all clear" once nothing is left.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -75,14 +76,94 @@ def check_content(content_dirs: Sequence[Path | str] | None, warnings: bool = Tr
             return found
     story, problems = load_with_problems(content_dirs)
     if story is not None and warnings:
-        from game.authoring.commands import lint_problems
-
-        problems = [*problems, *lint_problems(story)]
+        problems = [*problems, *_warnings(story)]
     summary = Summary.of(story) if story is not None else None
     if key is not None:
         cache.store_part(key, cache.CHECKS, (summary.counts() if summary else None,
                                              list(problems)))
     return summary, list(problems)
+
+
+def _warnings(story: Any) -> list[Problem]:
+    """The analysis's warnings, kept under a key of what the analysis reads (`_analysed`):
+    an edit to prose (a title, a paragraph, a label, a log line) leaves it unchanged, and the
+    warnings of the last analysis of the same facts are used again."""
+    from game.authoring.commands import lint_problems
+
+    key = None
+    if cache.enabled():
+        digest = hashlib.sha256(_analysed(story)).hexdigest()
+        key = cache.content_key([], [], purpose=f"analysis {digest}", code=CODE)
+        found = cache.load_part(key, cache.CHECKS)
+        if found is not None and len(found) == 1 and isinstance(found[0], list) and \
+                all(isinstance(p, Problem) for p in found[0]):
+            return list(found[0])
+    problems = lint_problems(story)
+    if key is not None:
+        cache.store_part(key, cache.CHECKS, (list(problems),))
+    return problems
+
+
+def _analysed(story: Any) -> bytes:
+    """Everything of a story the warnings' analysis (game/authoring/lint.py) reads: every
+    field but prose, and prose only as far as the analysis looks at it (whether a history
+    note is empty, whether a choice has a 'locked' text, the text values an effect sets);
+    and the game's and the packs' own files, which it reads again for the declared flags."""
+    import gc
+
+    from game.model import Expr
+    from game.safefiles import read_regular
+    from game.yamlsrc import MAX_FILE_BYTES
+
+    out: list[Any] = []
+    add = out.append
+
+    def w(where: Any) -> tuple[str, int, int]:  # a place, without the dataclass's slow repr
+        return where.path, where.line, where.col
+
+    def ex(value: Any) -> Any:
+        return (value.source, w(value.where)) if isinstance(value, Expr) else value
+
+    def effect(e: Any) -> Any:
+        if e is None:
+            return None
+        return (tuple((n, ex(a)) for n, a in e.deltas), tuple((n, ex(a)) for n, a in e.assign),
+                e.set, e.clear, tuple((n, t.source) for n, t in e.texts), e.goto)
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # many small tuples, no cycles
+    try:
+        for v in story.variables.values():
+            add(("v", v.id, v.start, v.min, v.max, w(v.where)))
+        for t in story.texts.values():
+            add(("t", t.id, t.start, w(t.where)))
+        add(("f", tuple(sorted(story.flags)), story.files))
+        for s in story.scenarios:
+            add(("s", s.id, s.date, s.start, w(s.where), s.set, s.vars, s.texts))
+        for n in story.nodes.values():
+            add(("n", n.id, n.date, n.until, w(n.where), n.order, n.priority,
+                 bool(n.history.strip()), ex(n.when), effect(n.enter),
+                 tuple(ex(p.when) for p in n.text)))
+            for c in n.choices:
+                add(("c", c.id, w(c.where), ex(c.when), c.locked is not None, ex(c.ai),
+                     effect(c.effect), tuple((w(o.where), ex(o.weight), effect(o.effect))
+                                             for o in c.outcomes)))
+        for e in story.endings:
+            add(("e", e.id, w(e.where), ex(e.when), e.immediate,
+                 tuple(ex(p.when) for p in e.text)))
+        flat = repr(out).encode()
+    finally:
+        if was_enabled:
+            gc.enable()
+    files: list[tuple[str, bytes | None]] = []
+    for display in story.files:
+        if Path(display).name in ("game.yaml", "pack.yaml"):
+            try:  # as the analysis reads them: never through a link, never unbounded
+                files.append((display, read_regular(display, MAX_FILE_BYTES + 1,
+                                                    truncate=True)))
+            except OSError:
+                files.append((display, None))
+    return flat + repr(files).encode()
 
 
 def _valid(payload: tuple[Any, ...] | None) -> tuple[Summary | None, list[Problem]] | None:
