@@ -175,7 +175,8 @@ def test_check_gives_what_a_fresh_check_gives_and_keeps_the_result(cache_home, m
 
     first = check_output("--content", str(mini))
     assert first == fresh_check("--content", str(mini))
-    assert len(list((cache_home / "checks").glob("*.pickle"))) == 1
+    # the check's result, and the analysis's warnings under a key of what it read
+    assert len(list((cache_home / "checks").glob("*.pickle"))) == 2
     loads: list[object] = []
     monkeypatch.setattr(game.loader._Loader, "build", lambda *a: loads.append(a))
     assert check_output("--content", str(mini)) == first  # unchanged: no story is built
@@ -190,11 +191,48 @@ def test_check_gives_what_a_fresh_check_gives_and_keeps_the_result(cache_home, m
         assert check_output(*argv) == fresh_check(*argv)  # from the stored result
 
 
-def test_a_damaged_check_result_is_a_miss(cache_home, mini):
+def test_damaged_check_results_are_a_miss(cache_home, mini):
     first = check_output("--content", str(mini))
-    [entry] = (cache_home / "checks").glob("*.pickle")
-    entry.write_bytes(entry.read_bytes()[:-10])
+    entries = sorted((cache_home / "checks").glob("*.pickle"))
+    assert len(entries) == 2
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:-10])
+    assert check_output("--content", str(mini)) == first  # checked afresh
+    assert all(os.path.getsize(e) > len(cache._MAGIC) + 32 for e in entries)  # rewritten
     assert check_output("--content", str(mini)) == first
-    payload = cache.load_part("k" * 64, cache.CHECKS)
-    assert payload is None
-    assert os.path.getsize(next((cache_home / "checks").glob("*.pickle"))) > 100
+
+
+def test_an_edit_to_prose_only_reuses_the_analysis_and_any_other_edit_runs_it(cache_home,
+                                                                             mini, monkeypatch):
+    import game.authoring.commands as commands
+
+    runs: list[int] = []
+    real = commands.lint_problems
+
+    def counting(story):
+        runs.append(1)
+        return real(story)
+
+    monkeypatch.setattr(commands, "lint_problems", counting)
+
+    def fresh_check():
+        monkeypatch.setenv("OCTOBERS_CACHE", "0")
+        try:
+            return check_output("--content", str(mini))
+        finally:
+            monkeypatch.delenv("OCTOBERS_CACHE")
+
+    check_output("--content", str(mini))
+    assert runs == [1]
+    events = mini / "events" / "1918.yaml"
+    for old, new, analysed in (
+            ("title: Peace", "title: A harsh peace", False),  # prose: the same warnings
+            ("label: Sign", "label: Sign it", False),
+            ("log: Peace is signed.", "log: Peace, signed.", False),
+            ("effects: {stability: +3}", "effects: {stability: +4}", True),  # a fact
+            ("history: In our timeline Brest", "history: Brest", False),
+            ("date: 1918-03", "date: 1911-03", True)):
+        runs.clear()
+        edit(events, old, new)
+        assert check_output("--content", str(mini)) == fresh_check(), (old, new)
+        assert runs == ([1, 1] if analysed else [1]), (old, new)  # the fresh check runs it
