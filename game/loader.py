@@ -224,6 +224,7 @@ class _Loader:
         self.by_file: dict[int, tuple[list[Node], int, int]] = {}  # id(file): nodes, problems
         self.interface_key = ""
         self.plain: dict[int, int] = {}
+        self.choice_stubs: dict[str, YMap] = {}
         self.names_stored: tuple[tuple[str, ...], ...] = ()
         self.problems: list[Problem] = []
         self.files: list[_File] = []
@@ -924,7 +925,9 @@ class _Loader:
             if flags:
                 stub["enter"] = _stub(node.where, set=[YStr(f, node.where, True) for f in flags])
             raw = _RawNode(stub, file, node.id, built=node)
-            raw.choices = [(_stub(c.where, c.id), file) for c in node.choices]
+            shared = self.choice_stubs  # a choice's stand-in says only its id: one per id
+            raw.choices = [(shared.get(c.id) or shared.setdefault(c.id, _stub(c.where, c.id)),
+                            file) for c in node.choices]
             self.raw_nodes[node.id] = raw
 
     def build_nodes(self) -> dict[str, Node]:
