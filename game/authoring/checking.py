@@ -17,6 +17,7 @@ the fixed ones in a line each, or "all clear" once nothing is left.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -151,7 +152,7 @@ def _analysed(story: Any) -> bytes:
         for e in story.endings:
             add(("e", e.id, w(e.where), ex(e.when), e.immediate,
                  tuple(ex(p.when) for p in e.text)))
-        flat = repr(out).encode()
+        flat = marshal.dumps(out, 2)  # by value (version 2 has no back-references)
     finally:
         if was_enabled:
             gc.enable()
@@ -163,7 +164,7 @@ def _analysed(story: Any) -> bytes:
                                                     truncate=True)))
             except OSError:
                 files.append((display, None))
-    return flat + repr(files).encode()
+    return flat + marshal.dumps(files, 2)
 
 
 def _valid(payload: tuple[Any, ...] | None) -> tuple[Summary | None, list[Problem]] | None:
