@@ -93,12 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     from game.authoring.commands import (
         add_audit_parser,
         add_graph_parser,
+        add_moment_options,
         add_new_branch_parser,
+        add_proof_parser,
+        add_schema_parser,
     )
 
+    add_moment_options(simulate, simulate=True)
     add_audit_parser(commands, _content_arg)
     add_graph_parser(commands, _content_arg)
     add_new_branch_parser(commands, _content_arg)
+    add_schema_parser(commands)
+    add_proof_parser(commands, _content_arg)
 
     export = commands.add_parser("export", help="write a saved game as a Markdown chronicle")
     export.add_argument("slot", metavar="SLOT", help="the save slot, e.g. autosave")
@@ -108,7 +114,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--saves-dir", metavar="DIR", type=Path,
                         help=_saves_help())
     _content_arg(export)
+    _add_serve_parser(commands)
     return parser
+
+
+def _add_serve_parser(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve", help="serve the full-screen game in a web page (needs textual-serve: "
+                      "pip install 'many-octobers[web]')")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--saves-dir", metavar="DIR", type=Path, help=_saves_help())
+    _content_arg(serve)
 
 
 def _add_play_options(play: argparse.ArgumentParser) -> None:
@@ -124,7 +142,12 @@ def _add_play_options(play: argparse.ArgumentParser) -> None:
                       default=[], help="set a variable at the start (for testing)")
     play.add_argument("--flag", metavar="NAME", action="append", default=[],
                       help="raise a flag at the start (for testing)")
-    play.add_argument("--dev", action="store_true", help="developer panel (F12) in the UI")
+    from game.authoring.commands import add_moment_options
+
+    add_moment_options(play, simulate=False)  # --from-seed, --outcome, --ending
+    play.add_argument("--dev", action="store_true",
+                      help="developer panel (F12) in the UI; in --plain, why each choice is "
+                      "open or locked")
     play.add_argument("--watch", action="store_true",
                       help="reload the content when a file changes (full-screen UI only)")
     _content_arg(play)
@@ -167,10 +190,16 @@ def _run(command: str, args: argparse.Namespace, argv: list[str],
             return cmd_simulate(args, parser)
         if command == "audit":
             return cmd_audit(args, parser)
+        if command in ("schema", "proof"):
+            from game.authoring.commands import cmd_proof, cmd_schema
+
+            return cmd_schema(args) if command == "schema" else cmd_proof(args, _load)
         if command in ("graph", "new-branch"):
             return cmd_authoring(command, args, parser)
         if command == "export":
             return cmd_export(args, parser)
+        if command == "serve":
+            return cmd_serve(args, parser)
         return cmd_play(args, parser)
     except KeyboardInterrupt:
         return 130
@@ -206,12 +235,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     warnings = [p for p in problems if p.severity != "error"]
     failed = bool(errors) or (args.strict and bool(warnings))
     problems = sorted(problems, key=lambda p: (p.where.path, p.where.line, p.where.col))
+    from game.extensions import changes_json, describe_changes
+
+    changes = story.changes if story is not None else ()
     if args.format == "json":
         print(json.dumps({"ok": not failed, "errors": len(errors), "warnings": len(warnings),
-                          "problems": [p.to_json() for p in problems]}, indent=2))
+                          "problems": [p.to_json() for p in problems],
+                          "packs": changes_json(changes)}, indent=2))
         return 1 if failed else 0
     for problem in problems:
         print(problem.format())
+    for line in describe_changes(changes):
+        print(line)
     if story is not None and not failed:
         print(f"ok: {len(story.nodes)} nodes, {len(story.endings)} endings, "
               f"{len(story.scenarios)} scenarios in {len(story.files)} files"
@@ -243,7 +278,7 @@ def cmd_simulate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         return run_transcripts(args, story)
     from game.authoring.commands import run_simulate
 
-    return run_simulate(args, story)
+    return run_simulate(args, story, parser)
 
 
 def cmd_audit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -294,6 +329,19 @@ def cmd_export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         return 1
     print(f"Wrote {target}")
     return 0
+
+
+def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`octobers serve`: the game in a web page, one game per browser tab (game/serve.py)."""
+    from game.saves import default_saves_dir
+    from game.serve import serve
+
+    if not 1 <= args.port <= 65535:
+        parser.error("--port must be between 1 and 65535")
+    if _load(args.content) is None:  # a content error is said once here, not in every tab
+        return 1
+    return serve(args.host, args.port, (args.saves_dir or default_saves_dir()).absolute(),
+                 list(args.content or []))
 
 
 def cmd_authoring(command: str, args: argparse.Namespace,
@@ -357,6 +405,11 @@ def cmd_play(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if story is None:
         return 1
     options = _play_options(args, parser, story)
+    from game.authoring.commands import play_moment, preview_plain
+
+    play_moment(args, parser, story, options)  # --start-at's state, --outcome, --ending
+    if options.ending is not None and args.plain:
+        return preview_plain(story, options)
     _clean_saves_folder(options.saves_dir)
     if args.plain and args.watch:
         _err("note: --watch reloads content in the full-screen game only; plain mode plays "
@@ -380,7 +433,6 @@ def _clean_saves_folder(folder: Path | None) -> None:
 
 def play_plain(story: Any, options: Any) -> int:
     """Start or continue a game in plain mode."""
-    from game.engine import Game
     from game.errors import SaveError
     from game.plain import PlainSession
     from game.saves import SaveStore
@@ -402,6 +454,7 @@ def play_plain(story: Any, options: Any) -> int:
         for note in notes:
             print(f"Note: {note}.")
     else:
-        game = Game.new(story, options.scenario, options.seed, options.start_at,
-                        options.values, options.flags)
-    return PlainSession(game, store, sys.stdin, sys.stdout).run()
+        game = options.new_game(story)
+        for line in options.start_lines(game.origin.scenario):
+            print(line)
+    return PlainSession(game, store, sys.stdin, sys.stdout, dev=options.dev).run()

@@ -68,14 +68,36 @@ class ReplayError(GameError):
 
 
 @dataclass(frozen=True)
+class StartState:
+    """A whole state to begin from instead of a scenario's start values (for testing a moment).
+
+    Made by game/authoring/startstate.py, e.g. from a random game that reached the node;
+    `source` says where it came from, in words for the player.
+    """
+
+    date: int
+    values: tuple[tuple[str, int | str], ...]
+    flags: tuple[str, ...] = ()
+    seen: tuple[str, ...] = ()
+    chosen: tuple[tuple[str, str], ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Origin:
-    """How a game began: enough to replay it from the start."""
+    """How a game began: enough to replay it from the start.
+
+    `state` replaces the scenario's start values (then `values` and `flags` apply on top);
+    `outcomes` forces the outcome drawn at a choice: (node id, choice id, outcome index).
+    """
 
     scenario: str
     seed: int
     start_at: str | None = None
     values: tuple[tuple[str, int | str], ...] = ()
     flags: tuple[str, ...] = ()
+    state: StartState | None = None
+    outcomes: tuple[tuple[str, str, int], ...] = ()
 
 
 @_quick_init
@@ -189,6 +211,8 @@ class Game:
         self.branches: list[Branch] = []
         self.problems: list[str] = []
         self.opening: Arrival | None = None
+        self.outcome: int | None = None  # the outcome drawn at the last decision, if any
+        self._forced = {(node, choice): index for node, choice, index in origin.outcomes}
         self._schedule = schedule_for(story)
         self._var_ids = tuple(story.variables)
         self._var_order = {name: index for index, name in enumerate(self._var_ids)}
@@ -199,11 +223,13 @@ class Game:
     @classmethod
     def new(cls, story: Story, scenario: str | None = None, seed: int | None = None,
             start_at: str | None = None, values: Mapping[str, int | str] | None = None,
-            flags: Iterable[str] = ()) -> Game:
+            flags: Iterable[str] = (), state: StartState | None = None,
+            outcomes: Iterable[tuple[str, str, int]] = ()) -> Game:
         """A new game of a scenario (the first when None), optionally from another node."""
         chosen = story.scenario(scenario)
         origin = Origin(chosen.id, rng.new_seed() if seed is None else seed, start_at,
-                        tuple(sorted((values or {}).items())), tuple(sorted(set(flags))))
+                        tuple(sorted((values or {}).items())), tuple(sorted(set(flags))),
+                        state, tuple(sorted(set(outcomes))))
         return cls.from_origin(story, origin)
 
     @classmethod
@@ -216,12 +242,19 @@ class Game:
         game.values.update(dict(scenario.vars))
         game.values.update(dict(scenario.texts))
         game.flags = set(scenario.set) | set(origin.flags)
+        state = origin.state
+        if state is not None:
+            game.values.update((k, v) for k, v in state.values if k in game.values)
+            game.flags = set(state.flags) | set(origin.flags)
+            game.seen, game.chosen = set(state.seen), set(state.chosen)
         for name, value in origin.values:
             variable = story.variables.get(name)
             game.values[name] = value if variable is None else _clamp(int(value), variable)
         game.rng_state = rng.derive(origin.seed)
         start = story.nodes[origin.start_at or scenario.start]
         game.date = max(scenario.date, start.date) if origin.start_at is None else start.date
+        if state is not None:
+            game.date = max(state.date, start.date)
         game.node_id = start.id
         game.opening = game._arrive(start, record=True)
         game._record_history()
@@ -281,7 +314,7 @@ class Game:
         any_open = False
         for choice in node.choices:
             open_ = choice.when is None or self._open(node, choice)
-            if not open_ and choice.locked is None:
+            if not open_ and (choice.locked is None or self._hidden(choice)):
                 continue
             reason = None if open_ or choice.locked is None else self.text(choice.locked)
             any_open = any_open or open_
@@ -306,9 +339,10 @@ class Game:
         return Scene(self.date, format_date(self.date), node.id, self.text(node.title),
                      self.paragraphs(node.text), node.history.strip(), tuple(self.choices()))
 
-    def ending_text(self) -> tuple[str, str]:
-        """The ending's title and epilogue, filled in."""
-        ending = self.ending
+    def ending_text(self, ending_id: str | None = None) -> tuple[str, str]:
+        """The ending's title and epilogue, filled in; `ending_id` fills in any ending with
+        the state now, for a preview (KeyError if there is no such ending)."""
+        ending = self.ending if ending_id is None else self.story.ending(ending_id)
         if ending is None:
             raise GameError("the game has not ended")
         return self.text(ending.title), self.paragraphs(ending.text)
@@ -411,12 +445,13 @@ class Game:
         before: dict[str, int] = {}  # the value of each variable an effect touched, before it
         logs: list[str] | None = [] if record else None
         outcome_index: int | None = None
+        self.outcome = None
         goto: str | None = None
         if picked is not None:
             context = f"node '{node.id}', choice '{picked.id}'"
             goto = self._apply(picked.effect, context, logs, before)
             if picked.outcomes:
-                outcome_index = self._draw(picked, node)
+                outcome_index = self.outcome = self._draw(picked, node)
                 goto = self._apply(picked.outcomes[outcome_index].effect, context,
                                    logs, before) or goto
         self.seen.add(node.id)
@@ -518,7 +553,7 @@ class Game:
                     if open_:
                         return candidate, candidate.id, \
                             self.text(candidate.label) if label else ""
-                    if candidate.locked is not None:
+                    if candidate.locked is not None and not self._hidden(candidate):
                         raise ValueError(f"choice '{candidate.id}' is locked: "
                                          f"{self.text(candidate.locked)}")
                     break
@@ -541,6 +576,10 @@ class Game:
         if result is None:
             return self._holds(choice.when, f"node '{node.id}', choice '{choice.id}'")
         return result
+
+    def _hidden(self, choice: Choice) -> bool:
+        """Whether a pack's `hide:` takes a choice out of sight now (not even locked)."""
+        return choice.hidden is not None and self._holds(choice.hidden, f"choice '{choice.id}'")
 
     def _event_holds(self, expr: Expr, month: int) -> bool:
         """Whether an event's condition holds in a month (for the scheduler)."""
@@ -631,12 +670,28 @@ class Game:
             logs.append(self.text(effect.log))
         return effect.goto
 
+    def outcome_weights(self, choice: Choice, node: Node | None = None) -> list[float]:
+        """The weights of a choice's outcomes in the current state (for the debug panel).
+
+        Only looks: a weight that fails to evaluate counts 0 and is not kept as a problem.
+        """
+        node = node or self.node
+        context = f"node '{node.id if node else '?'}', choice '{choice.id}', outcome weight"
+        problems = len(self.problems)
+        weights = [o.weight if not isinstance(o.weight, Expr) else self._number(o.weight, context)
+                   for o in choice.outcomes]
+        del self.problems[problems:]
+        return weights
+
     def _draw(self, choice: Choice, node: Node) -> int:
-        weights = [o.weight if not isinstance(o.weight, Expr) else
+        weights = [o.weight if not isinstance(o.weight, Expr) else  # outcome_weights, inline:
                    self._number(o.weight, f"node '{node.id}', choice '{choice.id}', "
-                                          "outcome weight")
+                                          "outcome weight")  # a call fewer per draw
                    for o in choice.outcomes]
         self.rng_state, roll = rng.uniform(self.rng_state)
+        forced = self._forced.get((node.id, choice.id)) if self._forced else None
+        if forced is not None and forced < len(weights):  # --outcome: the roll is still made
+            return forced
         return rng.weighted_index(weights, roll)
 
     def _advance(self, goto: str | None, record: bool = True) -> Arrival | None:

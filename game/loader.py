@@ -15,6 +15,7 @@ from game import __version__, cache
 from game.engine import MAX_TEXT_LENGTH
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
+from game.extensions import extend_node, pack_changes, paragraph_id
 from game.model import (
     Choice,
     Danger,
@@ -23,6 +24,7 @@ from game.model import (
     Expr,
     Node,
     Outcome,
+    PackChange,
     Paragraph,
     Reveal,
     Scenario,
@@ -37,9 +39,10 @@ from game.schema import INT_RE, Reader
 from game.text import TemplateError, parse_template
 from game.yamlsrc import MAX_FILE_BYTES, YMap, YSeq, YStr, parse_yaml, read_yaml
 
-GAME_KEYS = ("title", "description", "variables", "texts", "flags", "scenarios", "endings")
+GAME_KEYS = ("title", "description", "variables", "texts", "flags", "scenarios", "endings",
+             "unreachable")
 PACK_KEYS = ("name", "version", "description", "requires", "variables", "texts", "flags",
-             "scenarios", "endings")
+             "scenarios", "endings", "unreachable")
 VARIABLE_KEYS = ("label", "start", "min", "max", "shown", "description", "danger", "reveal")
 DANGER_KEYS = ("below", "above", "warning")
 REVEAL_KEYS = ("flag", "date")
@@ -49,11 +52,11 @@ ENDING_KEYS = ("id", "title", "text", "when", "immediate")
 NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "history", "enter",
              "choices",
              "replace")
-EXTEND_KEYS = ("extends", "choices")
+EXTEND_KEYS = ("extends", "choices", "text", "hide")
 EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto")
 CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
-OUTCOME_KEYS = ("weight", *EFFECT_KEYS)
-PARAGRAPH_KEYS = ("when", "text")
+OUTCOME_KEYS = ("id", "weight", *EFFECT_KEYS)
+PARAGRAPH_KEYS = ("id", "when", "text")
 
 
 NOT_REGULAR = ("refused: {what}; a content folder holds only regular files and never follows "
@@ -212,6 +215,7 @@ class _RawNode:
     file: _File
     node_id: str
     choices: list[tuple[Any, _File]] = field(default_factory=list)
+    extensions: list[tuple[YMap, _File]] = field(default_factory=list)  # `extends:` blocks
     built: Node | None = None  # the node as the per-file cache holds it (raw is a stub)
 
 
@@ -230,6 +234,7 @@ class _Loader:
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
         self.compiled: dict[tuple[str, str], Expr] = {}
+        self.changes: list[PackChange] = []  # what packs' `extends:` add and hide
 
     # ---- discovery and reading -------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Problem]]:
@@ -335,6 +340,7 @@ class _Loader:
         self.raw_scenarios: list[tuple[Any, Reader]] = []
         self.raw_endings: list[tuple[Any, Reader]] = []
         self.raw_reveals: list[tuple[str, Any, Reader]] = []
+        self.raw_unreachable: list[tuple[Any, Reader]] = []
         self.read_world(top, r, "game.yaml")
         manifests = []
         for file in self.files:
@@ -366,13 +372,43 @@ class _Loader:
         nodes = self.build_nodes()
         endings = self.build_endings()
         scenarios = self.build_scenarios(nodes)
+        unreachable = self.build_unreachable(nodes, endings)
         return Story(
             title=str(title), variables=self.variables, texts=self.text_vars,
             flags=frozenset(self.flags), scenarios=tuple(scenarios), nodes=nodes,
             endings=tuple(endings), content_hash=self.hash.hexdigest()[:16],
             files=tuple(f.display for f in self.files),
             packs=tuple(display_path(d) for d in self.dirs[1:]),
+            changes=pack_changes(self),
+            unreachable=unreachable,
         )
+
+    def build_unreachable(self, nodes: dict[str, Node], endings: list[Ending]) -> frozenset[str]:
+        """`unreachable:` ids (node, node.choice or ending) that no game reaches on purpose."""
+        out: set[str] = set()
+        ending_ids = {e.id for e in endings}
+        for item, r in self.raw_unreachable:
+            if not isinstance(item, YStr) or item.is_null:
+                r.error(item, "unreachable: each entry is a node id, node.choice or an ending id")
+                continue
+            name = str(item).strip()
+            node_id, _, choice_id = name.partition(".")
+            node = nodes.get(node_id)
+            if choice_id:
+                if node is None:
+                    r.error(item, f"unreachable: unknown node '{node_id}'"
+                                  f"{suggest(node_id, nodes)}")
+                elif choice_id not in {c.id for c in node.choices}:
+                    r.error(item, f"unreachable: node '{node_id}' has no choice '{choice_id}'"
+                                  f"{suggest(choice_id, [c.id for c in node.choices])}")
+                else:
+                    out.add(name)
+            elif node is None and name not in ending_ids:
+                r.error(item, f"unreachable: '{name}' is no node or ending"
+                              f"{suggest(name, [*nodes, *ending_ids])}")
+            else:
+                out.add(name)
+        return frozenset(out)
 
     def read_world(self, top: YMap, r: Reader, what: str) -> None:
         if "variables" in top:
@@ -392,6 +428,9 @@ class _Loader:
         if "endings" in top:
             for item in r.sequence(top["endings"], f"{what}: endings") or []:
                 self.raw_endings.append((item, r))
+        if "unreachable" in top:
+            for item in r.sequence(top["unreachable"], f"{what}: unreachable") or []:
+                self.raw_unreachable.append((item, r))
 
     def read_variable(self, key: str, value: Any, r: Reader, where: SourceRef) -> None:
         what = f"variable '{key}'"
@@ -570,8 +609,10 @@ class _Loader:
                 r.error(spec["extends"], f"extends unknown node '{target}'"
                                          f"{suggest(target, self.raw_nodes)}")
                 continue
-            for choice in r.sequence(spec.get("choices"), "extension choices") or []:
+            for choice in r.sequence(spec["choices"], "extension choices") or [] \
+                    if "choices" in spec else []:
                 self.raw_nodes[target].choices.append((choice, file))
+            self.raw_nodes[target].extensions.append((spec, file))
 
     def collect_flags(self) -> None:
         def scan(block: Any) -> None:
@@ -653,8 +694,9 @@ class _Loader:
                 if "when" in spec else None
             body = r.text(spec, "text", f"{what}: paragraph", required=True)
             template = self.template(r, body, what) if body is not None else None
+            pid = paragraph_id(r, spec, what, out)
             if template:
-                out.append(Paragraph(template, when))
+                out.append(Paragraph(template, when, pid))
         return tuple(out)
 
     def flag_list(self, r: Reader, spec: YMap, key: str, what: str) -> tuple[str, ...]:
@@ -765,6 +807,8 @@ class _Loader:
             choice = self.build_choice(cr, item, what, seen)
             if choice is not None:
                 choices.append(choice)
+        if raw.extensions:
+            text, choices = extend_node(self, raw, text, choices)
         if date is None or until is None or title is None:
             return None
         return Node(
@@ -822,7 +866,9 @@ class _Loader:
                         weight = r.number(value, f"{owhat}: weight") or 0.0
                     else:
                         weight = self.expr(r, value, f"{owhat}: weight", NUM) or 0.0
-                outcomes.append(Outcome(weight, self.effect(r, outcome, owhat), r.ref(outcome)))
+                oid = r.ident(outcome["id"], f"{owhat}: id") if "id" in outcome else None
+                outcomes.append(Outcome(weight, self.effect(r, outcome, owhat), r.ref(outcome),
+                                        oid))
         effect = self.effect(r, spec, what)
         if choice_id is None or label is None:
             return None
@@ -920,7 +966,7 @@ class _Loader:
             if node.id in self.raw_nodes:
                 self.restart = True  # a duplicate id: let a fresh load report it
                 return
-            stub = _stub(node.where, node.id)
+            stub = _stub(node.where, YStr(node.id, node.where, True))  # where: the id's place
             flags = _flags_set(node)
             if flags:
                 stub["enter"] = _stub(node.where, set=[YStr(f, node.where, True) for f in flags])
@@ -960,7 +1006,7 @@ class _Loader:
             else:
                 before = len(self.problems)
                 node = self.build_node(raw, order)
-                raw.raw, raw.choices = _stub(raw.raw.where, raw.node_id), []  # YAML let go
+                raw.raw, raw.choices = _released(raw.raw, raw.node_id), []  # YAML let go
                 built, start, _ = self.by_file.get(id(raw.file), ([], before, 0))
                 self.by_file[id(raw.file)] = (built, start, len(self.problems))
                 if node is not None:
@@ -991,7 +1037,7 @@ class _Loader:
             if not any("extends" in i or "replace" in i for i in items):
                 self.plain[id(file)] = len(items)
         for raw in self.raw_nodes.values():
-            if any(f is not raw.file for _, f in raw.choices):
+            if raw.extensions or any(f is not raw.file for _, f in raw.choices):
                 self.plain.pop(id(raw.file), None)  # extended by another file
 
     def store_parts(self) -> None:
@@ -1104,11 +1150,20 @@ class _Stub(YMap):
     key_where: dict[str, SourceRef] = {}
 
 
+def _released(spec: YMap, node_id: str) -> YMap:
+    """What is kept of a built node's mapping: its place, its id (the value, with its place)
+    and whether it said `replace` (game/extensions.py's pack_changes reads them)."""
+    stub = _stub(spec.where, spec.get("id", node_id))
+    if "replace" in spec:
+        stub["replace"] = spec["replace"]
+    return stub
+
+
 def _stub(where: SourceRef, id: str | None = None, set: list[YStr] | None = None) -> YMap:
     stub = dict.__new__(_Stub)
     stub.__dict__["where"] = where
     if id is not None:
-        stub["id"] = id  # read only as str(stub.get("id"))
+        stub["id"] = id
     if set is not None:
         seq = list.__new__(YSeq)
         seq.__dict__["where"] = where

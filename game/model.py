@@ -68,6 +68,7 @@ class Paragraph:
 
     template: Template
     when: Expr | None = None
+    id: str | None = None  # a stable name, so that a pack can add text beside it or hide it
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class Outcome:
     weight: float | Expr
     effect: Effect
     where: SourceRef
+    id: str | None = None  # optional, so that a pack can hide it
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ class Choice:
     locked: Template | None = None
     outcomes: tuple[Outcome, ...] = ()
     ai: float | Expr = 1.0
+    hidden: Expr | None = None  # a pack's `hide:` condition: then not shown, even as locked
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,22 @@ class Scenario:
     texts: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class PackChange:
+    """One thing a pack does to the content beneath it (for `check`'s summary)."""
+
+    pack: str  # the pack's folder, as shown
+    node: str
+    kind: str  # one of CHANGE_KINDS
+    item: str  # the id of what was added or hidden ('' when it has none)
+    where: SourceRef
+    text: str = ""  # what was added: a paragraph's text, a choice's label (for `proof`)
+
+
+CHANGE_KINDS = ("node added", "node replaced", "choice added", "paragraph added",
+                "paragraph hidden", "choice hidden", "outcome hidden")
+
+
 @dataclass(frozen=True, eq=False)
 class Story:
     """All the content, compiled and checked."""
@@ -221,6 +240,8 @@ class Story:
     content_hash: str
     files: tuple[str, ...] = ()
     packs: tuple[str, ...] = ()
+    changes: tuple[PackChange, ...] = ()  # what each pack adds to or hides in earlier layers
+    unreachable: frozenset[str] = frozenset()  # ids `unreachable:` lists: never reached on purpose
 
     @property
     def shown_variables(self) -> list[Variable]:

@@ -172,6 +172,22 @@ def required(item: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
             _fail(where, f"'{key}' is missing")
 
 
+def _start_state(value: Any) -> None:
+    """The state a test-from-here game began from (`--start-at`), when there is one."""
+    if value is None:
+        return
+    start = table(value, "origin state", 8)
+    required(start, ("date", "values"), "origin state")
+    date(start.get("date"), "origin state date")
+    values(start.get("values"), "origin state values")
+    text(start.get("source", ""), "origin state source", MAX_SUMMARY)
+    for name in ("flags", "seen"):
+        for index, item in enumerate(listing(start.get(name, []), f"origin state {name}")):
+            text(item, f"origin state {name} {index + 1}", MAX_NAME)
+    for index, item in enumerate(listing(start.get("chosen", []), "origin state chosen")):
+        pair(item, f"origin state chosen {index + 1}")
+
+
 def check(data: Any) -> None:
     """Check a whole save (after its kind and format); raises SaveInvalid on the first fault."""
     if not isinstance(data, dict):
@@ -198,6 +214,15 @@ def check(data: Any) -> None:
     values(origin.get("values", {}), "origin values")
     for index, flag in enumerate(listing(origin.get("flags", []), "origin flags")):
         text(flag, f"origin flag {index + 1}", MAX_NAME)
+    _start_state(origin.get("state"))
+    for index, item in enumerate(listing(origin.get("outcomes", []), "origin outcomes")):
+        where = f"origin outcome {index + 1}"
+        triple = listing(item, where, 3)
+        if len(triple) != 3:
+            _fail(where, "expected [node, choice, index]")
+        text(triple[0], where, MAX_NAME)
+        text(triple[1], where, MAX_NAME)
+        number(triple[2], where, 0, MAX_ITEMS)
 
     state = table(data.get("state"), "state", 32)
     required(state, ("date", "node", "ending", "turn", "rng", "values", "flags", "seen",

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from game import savecheck
-from game.engine import Arrival, Branch, Change, Entry, Game, Origin
+from game.engine import Arrival, Branch, Change, Entry, Game, Origin, StartState
 from game.errors import SaveError
 from game.folders import checkout_saves_dir as checkout_saves_dir  # re-exported
 from game.folders import default_saves_dir as default_saves_dir
@@ -413,8 +413,31 @@ def _identity(path: Path) -> tuple[int, int, int]:
 
 
 def _origin_json(origin: Origin) -> dict[str, Any]:
-    return {"scenario": origin.scenario, "seed": origin.seed, "start_at": origin.start_at,
-            "values": dict(origin.values), "flags": list(origin.flags)}
+    out: dict[str, Any] = {"scenario": origin.scenario, "seed": origin.seed,
+                           "start_at": origin.start_at, "values": dict(origin.values),
+                           "flags": list(origin.flags)}
+    state = origin.state
+    if state is not None:  # only test-from-here games have these: older saves stay the same
+        out["state"] = {"date": iso_date(state.date), "values": dict(state.values),
+                        "flags": list(state.flags), "seen": list(state.seen),
+                        "chosen": [list(pair) for pair in state.chosen],
+                        "source": state.source}
+    if origin.outcomes:
+        out["outcomes"] = [list(item) for item in origin.outcomes]
+    return out
+
+
+def _start_state(item: Any, story: Story) -> StartState | None:
+    """The saved start state of a test-from-here game (checked by savecheck already)."""
+    if not isinstance(item, dict):
+        return None
+    values = {k: v for k, v in item.get("values", {}).items()
+              if (k in story.variables and _is_int(v)) or (k in story.texts and isinstance(v, str))}
+    return StartState(_date(item["date"]), tuple(sorted(values.items())),
+                      tuple(str(f) for f in item.get("flags", [])),
+                      tuple(str(s) for s in item.get("seen", []) if s in story.nodes),
+                      tuple((str(a), str(b)) for a, b in item.get("chosen", [])),
+                      str(item.get("source", "")))
 
 
 def same_run(origin: Any, path: list[tuple[str, str]], game: Game) -> bool:
@@ -647,7 +670,9 @@ def decode(data: dict[str, Any], story: Story, name: str) -> tuple[Game, list[st
                      or (k in story.texts and isinstance(v, str))}
     origin = Origin(scenario, origin_json["seed"], start_at,
                     tuple(sorted(origin_values.items())),
-                    tuple(str(f) for f in origin_json.get("flags", [])))
+                    tuple(str(f) for f in origin_json.get("flags", [])),
+                    _start_state(origin_json.get("state"), story),
+                    tuple((str(n), str(c), int(k)) for n, c, k in origin_json.get("outcomes", [])))
     game = Game(story, origin)
     values: dict[str, Any] = {v.id: v.start for v in story.variables.values()}
     values.update({t.id: t.start for t in story.texts.values()})

@@ -48,17 +48,19 @@ class _Count:
 
 @dataclass(frozen=True)
 class Summary:
-    """What the 'ok' line tells of a story that loaded: how many of each."""
+    """What check prints of a story that loaded: how many of each, and what packs change."""
 
     nodes: _Count
     endings: _Count
     scenarios: _Count
     files: _Count
+    changes: tuple[Any, ...] = ()  # Story.changes: PackChange records
 
     @staticmethod
     def of(story: Any) -> Summary:
         return Summary(_Count(len(story.nodes)), _Count(len(story.endings)),
-                       _Count(len(story.scenarios)), _Count(len(story.files)))
+                       _Count(len(story.scenarios)), _Count(len(story.files)),
+                       tuple(getattr(story, "changes", ())))
 
     def counts(self) -> tuple[int, int, int, int]:
         return len(self.nodes), len(self.endings), len(self.scenarios), len(self.files)
@@ -81,7 +83,8 @@ def check_content(content_dirs: Sequence[Path | str] | None, warnings: bool = Tr
     summary = Summary.of(story) if story is not None else None
     if key is not None:
         cache.store_part(key, cache.CHECKS, (summary.counts() if summary else None,
-                                             list(problems)))
+                                             list(problems),
+                                             summary.changes if summary else ()))
     return summary, list(problems)
 
 
@@ -168,9 +171,13 @@ def _analysed(story: Any) -> bytes:
 
 
 def _valid(payload: tuple[Any, ...] | None) -> tuple[Summary | None, list[Problem]] | None:
-    if payload is None or len(payload) != 2:
+    from game.model import PackChange
+
+    if payload is None or len(payload) != 3:
         return None
-    counts, problems = payload
+    counts, problems, changes = payload
+    if not isinstance(changes, tuple) or not all(isinstance(c, PackChange) for c in changes):
+        return None
     if not isinstance(problems, list) or not all(isinstance(p, Problem) for p in problems):
         return None
     if counts is None:
@@ -178,7 +185,9 @@ def _valid(payload: tuple[Any, ...] | None) -> tuple[Summary | None, list[Proble
     if not isinstance(counts, tuple) or len(counts) != 4 or \
             not all(type(n) is int for n in counts):
         return None
-    return Summary(*(_Count(n) for n in counts)), problems
+    nodes, endings, scenarios, files = counts
+    return Summary(_Count(nodes), _Count(endings), _Count(scenarios), _Count(files),
+                   changes), problems
 
 
 # ---- check --watch ------------------------------------------------------------------------

@@ -3,13 +3,15 @@
 Nodes are grouped by year. Solid edges: a `goto` (bold, labelled with the choice) and time
 order (thin: from an event that leaves the next step to the calendar, to the events of the
 next month that has any). Dashed edges: from the node whose choice
-raises a flag to each event (or ending) whose `when` reads that flag. Scenarios are entry
-points; endings are drawn apart, in their own group.
+raises a flag to each event (or ending) whose `when`, or one of whose choices' `when`, reads
+that flag. Scenarios are entry points; endings are drawn apart, in their own group. The events
+of each branch pack (a later --content folder) are filled with the pack's own colour.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from game.authoring.analysis import atoms_of
 from game.model import Node, Story, iso_date, year_of
@@ -27,6 +29,7 @@ class GNode:
     title: str
     year: int | None
     date: str = ""
+    pack: int = 0  # 0: the base content; n: the n-th pack layered over it
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Graph:
     title: str
     nodes: dict[str, GNode] = field(default_factory=dict)
     edges: list[GEdge] = field(default_factory=list)
+    packs: tuple[str, ...] = ()  # the packs' folders, in layer order (pack n is packs[n-1])
 
     def years(self) -> list[int]:
         """The years that have events, in order."""
@@ -92,10 +96,20 @@ def _next_by_date(node: Node, ordered: list[Node]) -> list[Node]:
     return [m for m in later if when(m)[0] == month]
 
 
+def _layer_of(path: str, packs: list[Path]) -> int:
+    """Which pack a file belongs to (1, 2, ...), or 0 for the base content."""
+    here = Path(path).resolve()
+    for index in range(len(packs), 0, -1):
+        if here.is_relative_to(packs[index - 1]):
+            return index
+    return 0
+
+
 def build_graph(story: Story, year_from: int | None = None, year_to: int | None = None
                 ) -> Graph:
     """The map of a story, optionally only the events dated within [year_from, year_to]."""
-    graph = Graph(story.title)
+    graph = Graph(story.title, packs=story.packs)
+    pack_dirs = [Path(p).resolve() for p in story.packs]
 
     def inside(year: int) -> bool:
         return (year_from is None or year >= year_from) and (year_to is None or year <= year_to)
@@ -105,7 +119,8 @@ def build_graph(story: Story, year_from: int | None = None, year_to: int | None 
     keep = {n.id for n in shown}
     for node in shown:
         graph.nodes[f"n_{node.id}"] = GNode(f"n_{node.id}", "node", node.id, node.title.source,
-                                            year_of(node.date), iso_date(node.date))
+                                            year_of(node.date), iso_date(node.date),
+                                            _layer_of(node.where.path, pack_dirs))
     ending_ids = {e.id for e in story.endings}
     edges: dict[tuple[str, str, str], list[str]] = {}
 
@@ -120,24 +135,29 @@ def build_graph(story: Story, year_from: int | None = None, year_to: int | None 
             graph.nodes[key] = GNode(key, "scenario", scenario.id, scenario.title,
                                      year_of(scenario.date), iso_date(scenario.date))
             add(key, f"n_{scenario.start}", "start")
-    readers: dict[str, list[str]] = {}
+    readers: dict[str, list[tuple[str, str]]] = {}  # flag -> (reader, what reads it)
     for node in ordered:
         if node.when is not None:
             for atom in atoms_of(node.when):
                 if atom.kind == "flag":
-                    readers.setdefault(atom.key, []).append(f"n_{node.id}")
+                    readers.setdefault(atom.key, []).append((f"n_{node.id}", ""))
+        for choice in node.choices:
+            if choice.when is not None:
+                for atom in atoms_of(choice.when):
+                    if atom.kind == "flag":
+                        readers.setdefault(atom.key, []).append((f"n_{node.id}", choice.id))
     for ending in story.endings:
         if ending.when is not None:
             for atom in atoms_of(ending.when):
                 if atom.kind == "flag":
-                    readers.setdefault(atom.key, []).append(f"e_{ending.id}")
+                    readers.setdefault(atom.key, []).append((f"e_{ending.id}", ""))
     for node in shown:
         source = f"n_{node.id}"
         if node.enter is not None:
             for flag in node.enter.set:
-                for reader in readers.get(flag, ()):
+                for reader, choice_id in readers.get(flag, ()):
                     if reader != source and (not reader.startswith("n_") or reader[2:] in keep):
-                        add(source, reader, "flag", flag)
+                        add(source, reader, "flag", _flag_label(flag, choice_id))
         for choice in node.choices:
             effects = [choice.effect, *(o.effect for o in choice.outcomes)]
             for effect in effects:
@@ -147,12 +167,12 @@ def build_graph(story: Story, year_from: int | None = None, year_to: int | None 
                 elif goto in ending_ids:
                     add(source, f"e_{goto}", "goto", choice.id)
                 for flag in effect.set:
-                    for reader in readers.get(flag, ()):
+                    for reader, choice_id in readers.get(flag, ()):
                         if reader == source:
                             continue
                         if reader.startswith("n_") and reader[2:] not in keep:
                             continue
-                        add(source, reader, "flag", flag)
+                        add(source, reader, "flag", _flag_label(flag, choice_id))
         if _hands_over(node):
             for following in _next_by_date(node, shown):
                 add(source, f"n_{following.id}", "time")
@@ -165,6 +185,11 @@ def build_graph(story: Story, year_from: int | None = None, year_to: int | None 
         if source in graph.nodes and target in graph.nodes:
             graph.edges.append(GEdge(source, target, kind, ", ".join(labels)))
     return graph
+
+
+def _flag_label(flag: str, choice_id: str) -> str:
+    """A flag edge's label: the flag, and the choice that reads it when not the event."""
+    return f"{flag} (choice {choice_id})" if choice_id else flag
 
 
 # ---- Graphviz --------------------------------------------------------------------------------
@@ -199,10 +224,19 @@ def to_dot(graph: Graph) -> str:
         lines.extend("    " + _dot_node(node) for node in endings)
         lines.append("  }")
     lines.extend("  " + _dot_node(node) for node in loose)
+    if graph.packs:
+        lines.append("  subgraph cluster_packs {")
+        lines.append('    label="Packs"; style=dotted; color="#999999";')
+        for index, pack in enumerate(graph.packs, start=1):
+            lines.append(f"    {_dot_string(f'pack_{index}')} [label={_dot_string(pack)}, "
+                         f'shape=note, fillcolor="{pack_colour(index)}"];')
+        lines.append("  }")
     for edge in graph.edges:
         attrs = _DOT_EDGE[edge.kind]
-        if edge.label:
-            attrs += f", label={_dot_string(_short(edge.label, 30))}"
+        if edge.label:  # flags in full: a cut-off flag name is no use for finding it
+            label = edge.label.replace(", ", "\n") if edge.kind == "flag" else \
+                _short(edge.label, 30)
+            attrs += f", label={_dot_string(label)}"
         lines.append(f"  {_dot_string(edge.source)} -> {_dot_string(edge.target)} [{attrs}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -226,7 +260,16 @@ def _dot_node(node: GNode) -> str:
         return (f"{_dot_string(node.key)} [label={_dot_string(label)}, shape=cds, "
                 'fillcolor="#d6ecd2"];')
     label = f"{node.id}\n{_short(node.title)}\n{node.date}"
-    return f"{_dot_string(node.key)} [label={_dot_string(label)}];"
+    colour = f', fillcolor="{pack_colour(node.pack)}"' if node.pack else ""
+    return f"{_dot_string(node.key)} [label={_dot_string(label)}{colour}];"
+
+
+PACK_COLOURS = ("#cfe0f5", "#f6dcb4", "#dccdee", "#c9ebe4", "#f3cfe0", "#e3eab8")
+
+
+def pack_colour(pack: int) -> str:
+    """The fill of a pack's events (pack 1, 2, ...; the base content keeps the default)."""
+    return PACK_COLOURS[(pack - 1) % len(PACK_COLOURS)]
 
 
 # ---- Mermaid ---------------------------------------------------------------------------------
@@ -255,7 +298,8 @@ def to_mermaid(graph: Graph) -> str:
     lines.extend("  " + _mermaid_node(node) for node in loose)
     for edge in graph.edges:
         arrow = _MERMAID_EDGE[edge.kind]
-        label = f"|\"{_mermaid_text(_short(edge.label, 30))}\"|" if edge.label else ""
+        text = edge.label if edge.kind == "flag" else _short(edge.label, 30)
+        label = f"|\"{_mermaid_text(text)}\"|" if edge.label else ""
         lines.append(f"  {edge.source} {arrow}{label} {edge.target}")
     lines.append("  classDef ending fill:#f2d0d0,stroke:#aa3333,stroke-width:2px")
     lines.append("  classDef scenario fill:#d6ecd2,stroke:#227722")
@@ -263,6 +307,11 @@ def to_mermaid(graph: Graph) -> str:
         keys = [n.key for n in graph.nodes.values() if n.kind == kind]
         if keys:
             lines.append(f"  class {','.join(keys)} {kind}")
+    for index in range(1, len(graph.packs) + 1):
+        keys = [n.key for n in graph.nodes.values() if n.kind == "node" and n.pack == index]
+        if keys:
+            lines.append(f"  classDef pack{index} fill:{pack_colour(index)}")
+            lines.append(f"  class {','.join(keys)} pack{index}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,8 +1,10 @@
-"""`octobers new-branch NAME`: scaffold a branch pack that passes `check` from the start.
+"""`octobers new-branch PATH`: scaffold a branch pack that passes `check` from the start.
 
 The pack adds one choice to an existing node (by default the first scenario's start) that
 raises the flag NAME_begins, and one new event a month after that node's window, gated on the
 flag. That is the whole pattern of a branch: a choice sets a flag, a later event reads it.
+Its YAML files start with a `# yaml-language-server: $schema=` line naming the copy of the
+content schema it writes beside them, so editors check them as you type.
 """
 
 from __future__ import annotations
@@ -43,8 +45,13 @@ def check_name(name: str) -> str:
     return name
 
 
-def scaffold(name: str, folder: Path, base: Story, extends: str | None = None) -> Scaffold:
-    """Write a new pack into `folder` (which must not exist or be empty), layered on `base`."""
+def scaffold(name: str, folder: Path, base: Story, extends: str | None = None,
+             base_shown: str = "content", folder_shown: str | None = None) -> Scaffold:
+    """Write a new pack into `folder` (which must not exist or be empty), layered on `base`.
+
+    `base_shown` and `folder_shown` are the base content's and the pack's paths as the
+    README's commands should give them (the pack's by default: its folder's name).
+    """
     check_name(name)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ScaffoldError(f"{folder} already exists and is not empty; choose another name "
@@ -62,13 +69,15 @@ def scaffold(name: str, folder: Path, base: Story, extends: str | None = None) -
     shown = base.shown_variables or list(base.variables.values())
     effects_up = f"\n      effects: {{{shown[0].id}: +2}}" if shown else ""
     effects_down = f"\n      effects: {{{shown[0].id}: -2}}" if shown else ""
-    values = {"name": name, "folder": folder.name, "title": base.title,
+    values = {"name": name, "folder": folder_shown or folder.name, "base": base_shown,
+              "title": base.title,
               "title_yaml": json.dumps(base.title, ensure_ascii=False), "flag": flag,
               "event": event, "date": date, "target": target.id, "up": effects_up,
               "down": effects_down, "version": ".".join(__version__.split(".")[:2])}
     pack = Template(textwrap.dedent("""\
+        # yaml-language-server: $$schema=content.schema.json
         # The manifest of the ${name} pack. Play it layered over the campaign:
-        #   octobers play --content content --content ${folder}
+        #   octobers play --content ${base} --content ${folder}
         name: ${name}
         version: "0.1"
         description: One line on what this branch changes.
@@ -79,6 +88,7 @@ def scaffold(name: str, folder: Path, base: Story, extends: str | None = None) -
         # with the same keys as game.yaml.
         """)).substitute(values)
     events = Template(textwrap.dedent("""\
+        # yaml-language-server: $$schema=../content.schema.json
         # A pack adds choices to a node it does not own with `extends:`, and nodes of its own.
         # This new choice at '${target}' raises the flag ${flag}; the event below is
         # dated after '${target}' and fires only when that flag is up.
@@ -116,10 +126,11 @@ def scaffold(name: str, folder: Path, base: Story, extends: str | None = None) -
         ## Play and check it
 
         ```sh
-        octobers check --content content --content ${folder}
-        octobers play --content content --content ${folder} --start-at ${target}
-        octobers graph --content content --content ${folder} -o ${name}.dot
-        octobers simulate --content content --content ${folder} -n 500
+        octobers check --content ${base} --content ${folder}
+        octobers play --content ${base} --content ${folder} --start-at ${target}
+        octobers graph --content ${base} --content ${folder} -o ${name}.svg
+        octobers proof --content ${base} --content ${folder} -o ${name}-proof.md
+        octobers simulate --content ${base} --content ${folder} -n 500
         ```
 
         ## Files
@@ -127,11 +138,15 @@ def scaffold(name: str, folder: Path, base: Story, extends: str | None = None) -
         - `pack.yaml`: the manifest (name, version, what the pack needs).
         - `events/${name}.yaml`: a new choice at `${target}` that raises `${flag}`,
           and the event `${event}` (${date}) that it opens.
+        - `content.schema.json`: the format, for your editor (the YAML files name it on
+          their first line); `octobers schema -o content.schema.json` renews it.
 
         The format is in the game's `docs/authoring.md`.
         """)).substitute(values)
+    from game.authoring.content_schema import schema_text
+
     files = {folder / "pack.yaml": pack, folder / "events" / f"{name}.yaml": events,
-             folder / "README.md": readme}
+             folder / "README.md": readme, folder / "content.schema.json": schema_text()}
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

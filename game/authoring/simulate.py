@@ -17,12 +17,55 @@ from pathlib import Path
 from typing import Any
 
 from game import rng
-from game.engine import CONTINUE_ID, Game
+from game.engine import CONTINUE_ID, Game, StartState
 from game.model import Story
 
 POLICIES = ("random", "first", "weighted")
 MAX_ERRORS = 1000
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """How every game of a run starts when it tests a moment (`--start-at`, `--set`, `--flag`,
+    `--outcome`): the node, the state found for it (game/authoring/startstate.py), values and
+    flags on top, and forced outcomes as (node, choice, index from 0)."""
+
+    start_at: str | None = None
+    values: tuple[tuple[str, int | str], ...] = ()
+    flags: tuple[str, ...] = ()
+    state: StartState | None = None
+    outcomes: tuple[tuple[str, str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the coverage counts: everything, or one pack's events (`--only`): the nodes,
+    choices and endings written in its files."""
+
+    nodes: frozenset[str]
+    choices: frozenset[tuple[str, str]]
+    endings: frozenset[str]
+    pack: str | None = None
+    before: int = 0  # events left out because their window closed before the start
+
+    @classmethod
+    def of(cls, story: Story, pack: Path | None = None) -> Scope:
+        """The whole story, or the parts written under the folder `pack`."""
+        def mine(path: str) -> bool:
+            return pack is None or Path(path).resolve().is_relative_to(pack.resolve())
+
+        return cls(frozenset(n.id for n in story.nodes.values() if mine(n.where.path)),
+                   frozenset((n.id, c.id) for n in story.nodes.values() for c in n.choices
+                             if mine(c.where.path)),
+                   frozenset(e.id for e in story.endings if mine(e.where.path)),
+                   None if pack is None else str(pack))
+
+    def since(self, story: Story, date: int) -> Scope:
+        """Without the events whose window closed before `date` (a run that starts then)."""
+        gone = {n for n in self.nodes if story.nodes[n].until < date}
+        return Scope(self.nodes - gone, frozenset(p for p in self.choices if p[0] not in gone),
+                     self.endings, self.pack, self.before | len(gone))
 
 
 @dataclass
@@ -41,11 +84,14 @@ class SimReport:
     node_counts: Counter[str] = field(default_factory=Counter)
     # variable -> decade -> [min, max, total, count], whole numbers so that merging is exact
     var_stats: dict[str, dict[int, list[int]]] = field(default_factory=dict)
+    outcome_counts: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     raw_errors: list[tuple[bool, str]] = field(default_factory=list, repr=False)
 
-    def add_game(self, index: int, game: Game, errors: list[str]) -> None:
-        """Count one finished game."""
+    def add_game(self, index: int, game: Game, errors: list[str],
+                 drawn: Sequence[tuple[str, str, int]] = ()) -> None:
+        """Count one finished game (`drawn`: the outcomes it drew, as (node, choice, index))."""
         self.endings[game.ending_id or "?"] += 1
+        self.outcome_counts.update(drawn)
         self.nodes_reached.update(node for node, _ in game.path)
         self.choices_reached.update(game.path)
         self.choice_counts.update(game.path)
@@ -90,6 +136,7 @@ class SimReport:
         self.choices_reached |= part.choices_reached
         self.choice_counts.update(part.choice_counts)
         self.node_counts.update(part.node_counts)
+        self.outcome_counts.update(part.outcome_counts)
         self.decisions.extend(part.decisions)
         for name, decades in part.var_stats.items():
             mine = self.var_stats.setdefault(name, {})
@@ -104,35 +151,65 @@ class SimReport:
         for crash, message in part.raw_errors:
             self._error(crash, message)
 
-    def to_json(self, story: Story) -> dict[str, Any]:
-        """The report as plain data for `--json` (keys are only ever added, never changed)."""
-        all_choices = {(n.id, c.id) for n in story.nodes.values() for c in n.choices}
+    def to_json(self, story: Story, scope: Scope | None = None) -> dict[str, Any]:
+        """The report as plain data for `--json` (keys are only ever added, never changed).
+
+        Coverage counts what `scope` holds (the whole story by default), less what the
+        content's `unreachable:` lists, which is listed once under `unreachable_on_purpose`.
+        """
+        scope = scope or Scope.of(story)
+        aside = story.unreachable
+        all_choices = {pair for pair in scope.choices   # a node's choices go with it
+                       if pair[0] not in aside and f"{pair[0]}.{pair[1]}" not in aside}
+        nodes = {n for n in scope.nodes if n not in aside}
         decisions = self.decisions or [0]
+        outcomes = self.outcomes_json(story, all_choices)
         return {
             "runs": self.runs,
             "seed": self.seed,
             "endings": dict(sorted(self.endings.items(), key=lambda kv: (-kv[1], kv[0]))),
             "endings_unreached": sorted(e.id for e in story.endings
-                                        if e.id not in self.endings),
-            "nodes_total": len(story.nodes),
-            "nodes_reached": len(self.nodes_reached & set(story.nodes)),
-            "unreached_nodes": sorted(set(story.nodes) - self.nodes_reached),
+                                        if e.id not in self.endings and e.id in scope.endings
+                                        and e.id not in aside),
+            "only": scope.pack,
+            "nodes_before_start": scope.before,
+            "unreachable_on_purpose": sorted(aside),
+            "nodes_total": len(nodes),
+            "nodes_reached": len(self.nodes_reached & nodes),
+            "unreached_nodes": sorted(nodes - self.nodes_reached),
             "choices_total": len(all_choices),
             "choices_reached": len(self.choices_reached & all_choices),
             "unreached_choices": sorted(f"{n}.{c}" for n, c in
                                         all_choices - self.choices_reached),
+            "outcomes": outcomes,
+            "outcomes_total": sum(len(counts) for counts in outcomes.values()),
+            "outcomes_reached": sum(1 for counts in outcomes.values() for n in counts if n),
+            "unreached_outcomes": [f"{key}={index + 1}" for key, counts in outcomes.items()
+                                   for index, n in enumerate(counts) if not n],
             "decisions": {
                 "min": min(decisions), "median": statistics.median(decisions),
                 "max": max(decisions), "total": sum(self.decisions),
             },
             "errors": self.errors[:200],
             "seconds": round(self.seconds, 3),
-            "nodes": {n: self.node_counts[n] for n in sorted(story.nodes)},
+            "nodes": {n: self.node_counts[n] for n in sorted(nodes)},
             "choices": {f"{n}.{c}": self.choice_counts[(n, c)] for n, c in sorted(all_choices)},
             "continued": sum(count for (_, c), count in self.choice_counts.items()
                              if c == CONTINUE_ID),
             "variables": self.variables_json(story),
         }
+
+    def outcomes_json(self, story: Story, choices: set[tuple[str, str]]
+                      ) -> dict[str, list[int]]:
+        """For each choice with outcomes: how often each outcome was drawn, in written order."""
+        out = {}
+        for node_id, choice_id in sorted(choices):
+            choice = next((c for c in story.nodes[node_id].choices if c.id == choice_id), None)
+            if choice is not None and choice.outcomes:
+                out[f"{node_id}.{choice_id}"] = [
+                    self.outcome_counts[(node_id, choice_id, index)]
+                    for index in range(len(choice.outcomes))]
+        return out
 
     def variables_json(self, story: Story) -> dict[str, dict[str, dict[str, float]]]:
         """Each variable's min, mean and max in each decade, over every decision."""
@@ -146,15 +223,26 @@ class SimReport:
 
 
 def play_one(story: Story, seed: int, index: int, scenario: str | None = None,
-             policy: str = "random") -> tuple[Game, list[str]]:
-    """Play one game to its end with a policy; the choice stream is seeded by (seed, index)."""
-    game = Game.new(story, scenario=scenario, seed=rng.derive(seed, index, 1))
+             policy: str = "random", setup: Setup | None = None
+             ) -> tuple[Game, list[str], list[tuple[str, str, int]]]:
+    """Play one game to its end with a policy; the choice stream is seeded by (seed, index).
+
+    Returns the game, its content problems and the outcomes it drew (node, choice, index).
+    """
+    setup = setup or Setup()
+    game = Game.new(story, scenario=scenario, seed=rng.derive(seed, index, 1),
+                    start_at=setup.start_at, values=dict(setup.values), flags=setup.flags,
+                    state=setup.state, outcomes=setup.outcomes)
     state = rng.derive(seed, index, 2)
     errors: list[str] = []
+    drawn: list[tuple[str, str, int]] = []
     while not game.over:
         state, pick = choose_by_policy(game, policy, state)
+        node_id = game.node_id
         errors.extend(game.step(pick))
-    return game, errors
+        if game.outcome is not None:
+            drawn.append((node_id or "", pick, game.outcome))
+    return game, errors, drawn
 
 
 def choose_by_policy(game: Game, policy: str, state: int, ids: list[str] | None = None
@@ -186,7 +274,7 @@ def _weighted(game: Game, views: list[str], roll: float) -> str:
 
 
 def play_range(story: Story, seed: int, start: int, stop: int, scenario: str | None = "all",
-               policy: str = "random") -> SimReport:
+               policy: str = "random", setup: Setup | None = None) -> SimReport:
     """Play games start..stop-1 of a run; the partial report merges into the whole."""
     report = SimReport(stop - start, seed)
     for index in range(start, stop):
@@ -194,11 +282,11 @@ def play_range(story: Story, seed: int, start: int, stop: int, scenario: str | N
         if scenario == "all":
             scenario_id = story.scenarios[index % len(story.scenarios)].id
         try:
-            game, errors = play_one(story, seed, index, scenario_id, policy)
+            game, errors, drawn = play_one(story, seed, index, scenario_id, policy, setup)
         except Exception as exc:  # noqa: BLE001 - a simulation reports engine faults, not dies
             report.add_crash(index, exc)
             continue
-        report.add_game(index, game, errors)
+        report.add_game(index, game, errors, drawn)
     return report
 
 
@@ -210,7 +298,8 @@ def chunks(runs: int, jobs: int) -> list[tuple[int, int]]:
 
 def simulate(story: Story, runs: int, seed: int = 0, scenario: str | None = "all",
              policy: str = "random", jobs: int = 1, progress: Progress | None = None,
-             content_dirs: Sequence[Path | str] | None = None) -> SimReport:
+             content_dirs: Sequence[Path | str] | None = None,
+             setup: Setup | None = None) -> SimReport:
     """Play `runs` games and gather the report; scenario "all" cycles through every one.
 
     With `jobs` > 1 the games are shared among worker processes; the report is the same.
@@ -220,7 +309,7 @@ def simulate(story: Story, runs: int, seed: int = 0, scenario: str | None = "all
     report = SimReport(runs, seed)
     ranges = chunks(runs, jobs)
     done = 0
-    for part in _parts(story, ranges, seed, scenario, policy, jobs, content_dirs):
+    for part in _parts(story, ranges, seed, scenario, policy, jobs, content_dirs, setup):
         report.merge(part)
         done += part.runs
         if progress is not None:
@@ -231,11 +320,12 @@ def simulate(story: Story, runs: int, seed: int = 0, scenario: str | None = "all
 
 
 def _parts(story: Story, ranges: list[tuple[int, int]], seed: int, scenario: str | None,
-           policy: str, jobs: int, content_dirs: Sequence[Path | str] | None) -> Any:
+           policy: str, jobs: int, content_dirs: Sequence[Path | str] | None,
+           setup: Setup | None = None) -> Any:
     methods = multiprocessing.get_all_start_methods()
     if jobs <= 1 or len(ranges) <= 1 or ("fork" not in methods and not content_dirs):
         for start, stop in ranges:
-            yield play_range(story, seed, start, stop, scenario, policy)
+            yield play_range(story, seed, start, stop, scenario, policy, setup)
         return
     global _WORKER_STORY
     context: Any
@@ -246,7 +336,7 @@ def _parts(story: Story, ranges: list[tuple[int, int]], seed: int, scenario: str
     else:  # pragma: no cover - Windows and macOS defaults
         context = multiprocessing.get_context("spawn")
         initargs = ([str(d) for d in content_dirs or []],)
-    tasks = [(seed, start, stop, scenario, policy) for start, stop in ranges]
+    tasks = [(seed, start, stop, scenario, policy, setup) for start, stop in ranges]
     with context.Pool(min(jobs, len(ranges)), initializer=_init_worker,
                       initargs=initargs) as pool:
         yield from pool.imap(_work, tasks)
@@ -263,10 +353,10 @@ def _init_worker(content_dirs: list[str] | None) -> None:
         _WORKER_STORY = load_story(content_dirs)
 
 
-def _work(task: tuple[int, int, int, str | None, str]) -> SimReport:
-    seed, start, stop, scenario, policy = task
+def _work(task: tuple[int, int, int, str | None, str, Setup | None]) -> SimReport:
+    seed, start, stop, scenario, policy, setup = task
     assert _WORKER_STORY is not None
-    return play_range(_WORKER_STORY, seed, start, stop, scenario, policy)
+    return play_range(_WORKER_STORY, seed, start, stop, scenario, policy, setup)
 
 
 # ---- the readable report ---------------------------------------------------------------------
@@ -282,6 +372,11 @@ def print_report(data: dict[str, Any], story: Story, console: Any) -> None:
 
     runs = data["runs"]
     console.print(f"{runs} games, seed {data['seed']}, {data['seconds']} s")
+    if data.get("only"):
+        console.print(f"Coverage of the pack {data['only']} only (--only)", markup=False)
+    if data.get("nodes_before_start"):
+        console.print(f"Coverage leaves out the {data['nodes_before_start']} events whose "
+                      "window closes before the start (--start-at)")
     console.print("Endings:")
     table = Table(show_edge=False, pad_edge=False, box=None)
     table.add_column("ending")
@@ -307,6 +402,10 @@ def print_report(data: dict[str, Any], story: Story, console: Any) -> None:
         shown = ", ".join(unreached[:30]) + (f", … ({len(unreached) - 30} more)"
                                               if len(unreached) > 30 else "")
         console.print("  never taken: " + shown, markup=False)
+    _print_outcomes(data, console)
+    if data.get("unreachable_on_purpose"):
+        console.print("Left out on purpose (the content's 'unreachable:'): "
+                      + ", ".join(data["unreachable_on_purpose"]), markup=False)
     if data["continued"]:
         console.print(f"Every choice locked ('Let events take their course'): "
                       f"{data['continued']} times")
@@ -316,6 +415,30 @@ def print_report(data: dict[str, Any], story: Story, console: Any) -> None:
     console.print(f"Errors: {len(data['errors'])}")
     for error in data["errors"][:20]:
         console.print(f"  {error}", markup=False)
+
+
+def _print_outcomes(data: dict[str, Any], console: Any, most: int = 40) -> None:
+    """Outcomes drawn, those never drawn, and each one's count when there are few choices."""
+    outcomes = data["outcomes"]
+    if not outcomes:
+        return
+    share = data["outcomes_reached"] / max(1, data["outcomes_total"])
+    console.print(f"Outcomes drawn: {data['outcomes_reached']} of {data['outcomes_total']} "
+                  f"({share:.0%})")
+    unreached = data["unreached_outcomes"]
+    if unreached:
+        shown = ", ".join(unreached[:30]) + (f", … ({len(unreached) - 30} more)"
+                                              if len(unreached) > 30 else "")
+        console.print("  never drawn: " + shown, markup=False)
+    if len(outcomes) > most:
+        console.print(f"  (per-outcome counts of {len(outcomes)} choices: --json, or --only "
+                      "PACK)")
+        return
+    for key, counts in outcomes.items():
+        total = sum(counts)
+        cells = " · ".join(f"{index + 1}: {n}" + (f" ({n / total:.0%})" if total else "")
+                           for index, n in enumerate(counts))
+        console.print(f"  {key}: {cells}", markup=False)
 
 
 def _print_variables(variables: dict[str, dict[str, dict[str, float]]], story: Story,

@@ -171,6 +171,9 @@ class OctobersApp(App[int]):
         from game.tui.screens.title import TitleScreen
 
         self.push_screen(TitleScreen())
+        if self.options.ending is not None:  # --ending: a preview, not a game
+            self.preview_ending(self.options.ending)
+            return
         if self.options.load is not None:
             self.load_slot(self.options.load)
 
@@ -213,12 +216,32 @@ class OctobersApp(App[int]):
     # ---- games ---------------------------------------------------------------------------
     def new_game(self, scenario_id: str | None = None) -> Game:
         """Start a new game of a scenario with the options' seed and set-up, and show it."""
-        options = self.options
-        game = Game.new(self.story, scenario_id or options.scenario, options.seed,
-                        options.start_at, options.values, options.flags)
+        game = self.options.new_game(self.story, scenario_id)
         self.install_game(game)
+        start = self.options.start_lines(game.origin.scenario)  # a test start: say which
+        if start:
+            self.notify(" ".join(start), title="Test from here", timeout=15)
         self.warn(game.warnings_now())
         return game
+
+    def preview_ending(self, ending_id: str) -> None:
+        """`--ending ID`: the ending's epilogue for the start (or loaded) state; nothing is
+        saved or recorded as discovered."""
+        from game.tui.screens.ending_preview import EndingPreviewScreen
+
+        options = self.options
+        if options.load is not None:
+            try:
+                game, _ = self.store.load(options.load, self.story)
+            except SaveError as exc:
+                self.notify(str(exc), title="Cannot load", severity="error", timeout=10)
+                return
+            note = f"With the state of the save '{options.load}'."
+        else:
+            game = options.new_game(self.story)
+            note = " ".join(options.start_lines(game.origin.scenario)) or \
+                f"With the start of the scenario '{game.origin.scenario}'."
+        self.push_screen(EndingPreviewScreen(game, ending_id, note))
 
     def warn(self, warnings: Iterable[str]) -> None:
         """A notice for each stat that has just crossed into its danger zone."""

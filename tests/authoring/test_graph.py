@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+import textwrap
 
 import pytest
 from helpers import BASE, FAULTS
 
-from game.authoring.graph import build_graph, to_dot, to_mermaid
+from game.authoring.graph import build_graph, pack_colour, to_dot, to_mermaid
 from game.loader import load_story
 
 from conftest import MINI, REPO
@@ -100,7 +102,7 @@ def test_year_range_keeps_only_those_years():
     graph = build_graph(story, 1918, 1918)
     assert {n.id for n in graph.nodes.values() if n.kind == "node"} == {"peace"}
     nodes, edges, clusters = parse_dot(to_dot(graph))
-    assert clusters == ["cluster_1918"]
+    assert clusters == ["cluster_1918", "cluster_packs"]  # the packs' colours: a legend
 
 
 def test_labels_with_quotes_and_brackets_are_escaped(make_content):
@@ -138,3 +140,81 @@ def test_graph_command_infers_mermaid_and_rejects_a_bad_range(tmp_path):
                           "--from", "1920", "--to", "1918"], capture_output=True, text=True,
                          cwd=REPO)
     assert bad.returncode == 2 and "usage:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def pack_with_a_long_flag(tmp_path):
+    folder = tmp_path / "long_pack"
+    (folder / "events").mkdir(parents=True)
+    (folder / "events" / "p.yaml").write_text(textwrap.dedent("""\
+        - extends: start
+          choices:
+            - {id: plot, label: Plot, set: [the_conspiracy_of_the_ninth_of_thermidor]}
+        - id: pack_event
+          date: 1917-04
+          title: Pack event
+          text: A pack's event.
+          history: Real.
+          choices:
+            - {id: strike, label: Strike, when: "flags.the_conspiracy_of_the_ninth_of_thermidor"}
+            - {id: wait, label: Wait}
+        """), encoding="utf-8")
+    return folder
+
+
+def test_flag_labels_are_whole_and_a_choices_condition_draws_its_edge(tmp_path):
+    story = load_story([BASE, pack_with_a_long_flag(tmp_path)])
+    graph = build_graph(story)
+    flag_edges = {(e.source, e.target): e.label for e in graph.edges if e.kind == "flag"}
+    # the event has no `when` of its own: only its choice reads the flag
+    assert flag_edges[("n_start", "n_pack_event")] == \
+        "the_conspiracy_of_the_ninth_of_thermidor (choice strike)"
+    nodes, edges, _ = parse_dot(to_dot(graph))
+    dashed = [a for s, t, a in edges if (s, t) == ("n_start", "n_pack_event")]
+    assert 'label="the_conspiracy_of_the_ninth_of_thermidor (choice strike)"' in dashed[0]
+    assert "the_conspiracy_of_the_ninth_of_thermidor (choice strike)" in to_mermaid(graph)
+
+
+def test_a_packs_events_have_their_own_colour(tmp_path):
+    pack = pack_with_a_long_flag(tmp_path)
+    graph = build_graph(load_story([BASE, pack]))
+    assert graph.nodes["n_pack_event"].pack == 1 and graph.nodes["n_start"].pack == 0
+    nodes, _, clusters = parse_dot(to_dot(graph))
+    assert f'fillcolor="{pack_colour(1)}"' in nodes["n_pack_event"]
+    assert "fillcolor" not in nodes["n_start"]
+    assert "cluster_packs" in clusters and str(pack) in nodes["pack_1"]
+    mermaid = to_mermaid(graph)
+    assert f"classDef pack1 fill:{pack_colour(1)}" in mermaid
+    assert "class n_pack_event pack1" in mermaid
+    parse_mermaid(mermaid)
+
+
+def graph_to(tmp_path, target, *extra, env=None):
+    return subprocess.run([sys.executable, "-m", "game", "graph", "--content", str(MINI),
+                           "-o", str(target), *extra], capture_output=True, text=True,
+                          cwd=REPO, env=env, timeout=300)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_an_svg_or_png_output_is_drawn_by_graphviz(tmp_path):
+    svg = graph_to(tmp_path, tmp_path / "mini.svg")
+    assert svg.returncode == 0, svg.stderr
+    assert "<svg" in (tmp_path / "mini.svg").read_text(encoding="utf-8")
+    png = graph_to(tmp_path, tmp_path / "mini.png")
+    assert png.returncode == 0, png.stderr
+    assert (tmp_path / "mini.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_graphviz_an_image_is_refused_with_how_to_install(tmp_path):
+    empty = tmp_path / "no_programs"
+    empty.mkdir()
+    result = graph_to(tmp_path, tmp_path / "map.png", env={**os.environ, "PATH": str(empty)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "needs Graphviz's `dot` program, which is not installed" in result.stderr
+    assert "apt install graphviz" in result.stderr and "brew install graphviz" in result.stderr
+    assert not (tmp_path / "map.png").exists()
+
+
+def test_dot_text_is_never_written_into_an_image_file(tmp_path):
+    result = graph_to(tmp_path, tmp_path / "map.png", "--format", "dot")
+    assert result.returncode == 2 and "writes text, not a .png image" in result.stderr
+    assert not (tmp_path / "map.png").exists()

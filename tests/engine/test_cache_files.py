@@ -236,3 +236,27 @@ def test_an_edit_to_prose_only_reuses_the_analysis_and_any_other_edit_runs_it(ca
         edit(events, old, new)
         assert check_output("--content", str(mini)) == fresh_check(), (old, new)
         assert runs == ([1, 1] if analysed else [1]), (old, new)  # the fresh check runs it
+
+
+TEXT_EXTENSION = """\
+- extends: peace
+  text:
+    - text: A pack's paragraph about the peace.
+"""
+
+
+def test_a_pack_that_adds_text_never_leaks_into_the_base_files_entry(cache_home, parses, mini,
+                                                                      tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(PACK_EXTENDS, encoding="utf-8")
+    (pack / "more.yaml").write_text(TEXT_EXTENSION, encoding="utf-8")
+    for _ in range(3):
+        story, _ = same_as_fresh([mini, pack])
+        texts = [p.template.source for p in story.nodes["peace"].text]
+        assert texts[-1] == "A pack's paragraph about the peace."
+    parses.clear()
+    story, _ = same_as_fresh([mini], parses)
+    assert "1917.yaml" not in parses  # from its entry, stored while the pack was loaded
+    assert [p.template.source for p in story.nodes["peace"].text] == ["The peace of {year}."]
+    assert story.changes == ()

@@ -2,8 +2,10 @@
 
 Issue 12 ("the missing years"): no game from a 1917 scenario may go more than five years
 without a decision, and no game may play more than six decisions of the great war in a row
-without a home-front or diplomatic event between them. These play seeded random games of
-content/ itself and are skipped, like the soak, while the campaign fails `octobers check`.
+without a home-front or diplomatic event between them. Issue 11: a game lasts 25-60
+decisions; random play from 1917 stays at or under 60 in nine games out of ten. These play
+seeded random games of content/ itself and are skipped, like the soak, while the campaign
+fails `octobers check`.
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ import random
 
 from test_soak import CONTENT, STORY, needs_campaign
 
-from game.engine import Game
+from game.authoring.simulate import play_one
+from game.engine import CONTINUE_ID, Game
 
 GAMES_PER_SCENARIO = 300
 FIVE_YEARS = 60  # months
+MOST_DECISIONS = 60  # issue 11: 25-60 decisions a game
+# The measure of docs/campaign.md (Balance, Pacing): random play, seed 7, 600 games a scenario.
+LENGTH_SEED, LENGTH_GAMES = 7, 600
+LONGEST = 75  # the longest such game (73 when measured); past this the tail is growing again
 WAR_FOLDER = "1941_war"
 # Events in the war folder that are not battles: they are what breaks a run of them.
 NOT_BATTLES = {"tankograd_1942", "tehran_1943", "the_rear"}  # the_rear: the Ivanovo strikes
@@ -60,3 +67,15 @@ def test_no_game_plays_more_than_six_battles_in_a_row():
                     too_long.append(f"{scenario} #{index}: {' '.join(run)}")
                     break
     assert not too_long, "\n".join(too_long[:10])
+
+
+@needs_campaign
+def test_nine_games_in_ten_from_1917_take_at_most_60_decisions():
+    for scenario in ("february", "tiflis", "sealed_train"):
+        lengths = sorted(
+            sum(1 for _, choice in play_one(STORY, LENGTH_SEED, index, scenario)[0].path
+                if choice != CONTINUE_ID)
+            for index in range(LENGTH_GAMES))
+        within = sum(length <= MOST_DECISIONS for length in lengths)
+        assert within >= 0.9 * len(lengths), (scenario, f"{1 - within / len(lengths):.1%} over 60")
+        assert lengths[-1] <= LONGEST, (scenario, lengths[-1])

@@ -370,7 +370,8 @@ async def test_every_game_screen_binding_is_in_help(mini_story, tmp_path):
     for binding in [*GameScreen.BINDINGS, *OctobersApp.BINDINGS]:
         for key in binding.key.split(","):
             shown = {"question_mark": "?", "f1": "F1", "f12": "F12", "pageup": "Page Up",
-                     "pagedown": "Page Down", "escape": "Escape"}.get(key, key)
+                     "pagedown": "Page Down", "escape": "Escape",
+                     "left_square_bracket": "[", "right_square_bracket": "]"}.get(key, key)
             if key.isdigit():
                 shown = "1 – 9"
             assert any(f"| {shown}{end}" in text for end in (" |", " or", " /")) \

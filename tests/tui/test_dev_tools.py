@@ -85,7 +85,7 @@ async def test_f12_shows_variables_flags_and_why_a_choice_is_locked(content, tmp
         assert "[hidden] hidden: Hidden choice" in text
         assert "[open] retreat: Retreat" in text
         assert not app.screen.query_one("#sidebar").display  # the panel takes its place
-        assert "Debug (F12 hides)" in screen_text(app)
+        assert "Debug (F12 hides, [ and ] scroll)" in screen_text(app)
         assert "The Soviet will not wait." in screen_text(app)
 
         await pilot.press("f12")

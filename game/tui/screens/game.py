@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 from game.engine import Arrival, Change, Game, TurnResult
 from game.model import format_date
 from game.tui.widgets.choice_list import ChoiceList
-from game.tui.widgets.dev_panel import refresh_dev_panel, toggle_dev_panel
+from game.tui.widgets.dev_panel import refresh_dev_panel, scroll_dev_panel, toggle_dev_panel
 from game.tui.widgets.narrative import Narrative
 from game.tui.widgets.sidebar import Sidebar
 from game.tui.widgets.stat_bar import change_text
@@ -60,6 +60,9 @@ class GameScreen(Screen[None]):
         Binding("l", "app.show('load')", "Load"),
         Binding("escape", "app.go_to_title", "Title", show=False),
         Binding("f12", "dev_panel", "Debug panel", show=False),  # with --dev
+        Binding("left_square_bracket", "scroll_dev_panel(-1)", "Scroll debug up", show=False),
+        Binding("right_square_bracket", "scroll_dev_panel(1)", "Scroll debug down",
+                show=False),
         Binding("pageup", "scroll_narrative(-1)", "Scroll up", show=False, priority=True),
         Binding("pagedown", "scroll_narrative(1)", "Scroll down", show=False, priority=True),
     ]
@@ -151,6 +154,10 @@ class GameScreen(Screen[None]):
     def action_dev_panel(self) -> None:
         """F12: the debug panel (with --dev)."""
         toggle_dev_panel(self)
+
+    def action_scroll_dev_panel(self, direction: int) -> None:
+        """[ and ]: scroll the debug panel (with --dev, while it is open)."""
+        scroll_dev_panel(self, direction)
 
     def action_history_note(self) -> None:
         """Show the event's "In our timeline" note."""

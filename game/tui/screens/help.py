@@ -44,8 +44,9 @@ KEYS = [
         ("l", "load a saved game"),
         ("Escape", "back to the title (the game is saved; Continue picks it up)"),
         ("Page Up / Page Down", "scroll the narrative"),
-        ("F12", "debug panel: every variable, the flags, why each choice is open or locked "
-                "(with --dev)"),
+        ("F12", "debug panel: every variable, the flags, why each choice is open or locked, "
+                "outcome weights and the last draw (with --dev)"),
+        ("[ / ]", "scroll the debug panel up / down (with --dev)"),
     ]),
     ("Timeline, saves and ending", [
         ("↑ ↓, Enter", "pick an entry or slot"),

@@ -4,11 +4,13 @@ The game screen calls two functions and holds nothing itself:
 
     toggle_dev_panel(screen)    # F12: show or hide (a notice without --dev)
     refresh_dev_panel(screen)   # after every choice and whenever a game screen is shown
+    scroll_dev_panel(screen, 1) # [ and ]: half a panel up (-1) or down (1)
 
 Whether the panel is open is the app's `dev_panel_open`, so it stays open across the fresh
 game screens a rewind, a load or a live reload bring. The "why" is the engine's
 `game.authoring.explain`; this module only lays it out. While the panel is open it takes the
-sidebar's place (it shows every variable, hidden ones too).
+sidebar's place (it shows every variable, hidden ones too), and the screen gets the class
+`-dev-open`, which moves notifications to the left half (octobers.tcss) so they never cover it.
 """
 
 from __future__ import annotations
@@ -49,15 +51,57 @@ def panel_text(game: Game) -> Content:
               f"\n  turn {game.turn}, seed {origin.seed}, scenario {origin.scenario}"]
     if origin.start_at is not None:
         parts.append(f", --start-at {origin.start_at}")
+    if origin.state is not None and origin.state.source:
+        parts += ["\n  ", (f"from {origin.state.source}", "dim")]
     parts += ["\n\n", ("Why", "bold $secondary")]
     why = explain(game)
     if why is None:
         parts.append(f"\n  the game has ended: {game.ending_id}")
-        return Content.assemble(*parts)
+        return Content.assemble(*parts, *outcome_parts(game))
     for line in format_explanation(why).splitlines():
         style = next((s for marker, s in STATUS_STYLES.items() if marker in line), "")
         parts += ["\n  ", (line, style) if style else line]
-    return Content.assemble(*parts)
+    return Content.assemble(*parts, *outcome_parts(game))
+
+
+def _short(text: str, width: int = 44) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def outcome_parts(game: Game) -> list[str | tuple[str, str] | Content]:
+    """The last outcome drawn, and the weights of the current choices' outcomes now."""
+    parts: list[str | tuple[str, str] | Content] = ["\n\n", ("Outcomes", "bold $secondary")]
+    forced = {(n, c): k for n, c, k in game.origin.outcomes}
+    last = game.timeline[-1] if game.timeline else None
+    node = game.story.nodes.get(last.node_id) if last is not None else None
+    choice = next((c for c in node.choices if c.id == last.choice_id), None) \
+        if node is not None and last is not None else None
+    if last is not None and last.outcome is not None and choice is not None:
+        tag = "  (forced by --outcome)" if (last.node_id, last.choice_id) in forced else ""
+        parts += ["\n  last draw: ", (f"{last.node_id}.{last.choice_id}", "bold"),
+                  f" → outcome {last.outcome + 1} of {len(choice.outcomes)}",
+                  (tag, "$warning") if tag else "", ("\n    " + _short(last.log), "dim")]
+    else:
+        parts += ["\n  ", ("last decision drew no outcome", "dim")]
+    current = game.node
+    if current is None:
+        return parts
+    for option in current.choices:
+        if not option.outcomes:
+            continue
+        weights = game.outcome_weights(option)
+        total = sum(w for w in weights if w > 0)
+        parts += ["\n  ", (option.id, "bold"), " draws:"]
+        for index, (outcome, weight) in enumerate(zip(option.outcomes, weights, strict=True)):
+            share = f"{max(weight, 0) / total:.0%}" if total > 0 else "–"
+            log = game.text(outcome.effect.log) if outcome.effect.log is not None else ""
+            mark = "  ← forced (--outcome)" if forced.get((current.id, option.id)) == index \
+                else ""
+            parts += [f"\n    {index + 1}. weight {weight:g} ({share})",
+                      (f" {_short(log)}", "dim") if log else "",
+                      (mark, "$warning") if mark else ""]
+    return parts
 
 
 class DevPanel(VerticalScroll):
@@ -84,7 +128,7 @@ class DevPanel(VerticalScroll):
         self._game = game
 
     def compose(self) -> ComposeResult:
-        yield Static(" Debug (F12 hides)", id="dev-title")
+        yield Static(" Debug (F12 hides, [ and ] scroll)", id="dev-title", markup=False)
         yield Static(panel_text(self._game), id="dev-text")
 
     @property
@@ -109,6 +153,7 @@ def refresh_dev_panel(screen: Screen[Any]) -> None:
     wanted = bool(options.dev) and bool(getattr(app, "dev_panel_open", False))
     panels = list(screen.query(DevPanel).results(DevPanel))
     sidebars = screen.query("#sidebar")
+    screen.set_class(wanted, "-dev-open")  # notifications go to the left half (octobers.tcss)
     if not wanted:
         for panel in panels:
             panel.remove()
@@ -132,3 +177,11 @@ def toggle_dev_panel(screen: Screen[Any]) -> None:
         return
     app.dev_panel_open = not app.dev_panel_open  # type: ignore[attr-defined]
     refresh_dev_panel(screen)
+
+
+def scroll_dev_panel(screen: Screen[Any], direction: int) -> bool:
+    """`[` and `]`: scroll the open panel half its height up (-1) or down (1); False if shut."""
+    for panel in screen.query(DevPanel).results(DevPanel):
+        panel.scroll_relative(y=direction * max(1, panel.size.height // 2), animate=False)
+        return True
+    return False
