@@ -260,3 +260,18 @@ def test_a_pack_that_adds_text_never_leaks_into_the_base_files_entry(cache_home,
     assert "1917.yaml" not in parses  # from its entry, stored while the pack was loaded
     assert [p.template.source for p in story.nodes["peace"].text] == ["The peace of {year}."]
     assert story.changes == ()
+
+
+def test_every_model_field_is_either_in_the_analysis_key_or_declared_left_out():
+    import dataclasses
+
+    import game.model as model
+    from game.authoring.checking import ANALYSED, NOT_ANALYSED
+
+    for name in ANALYSED.keys() | NOT_ANALYSED.keys():
+        fields = {f.name for f in dataclasses.fields(getattr(model, name))}
+        assert fields == ANALYSED[name] | NOT_ANALYSED[name], name
+        assert not ANALYSED[name] & NOT_ANALYSED[name], name
+    reachable = {"Story", "Variable", "TextVariable", "Scenario", "Node", "Paragraph", "Choice",
+                 "Outcome", "Effect", "Ending", "Expr", "Template"}
+    assert reachable <= ANALYSED.keys()
