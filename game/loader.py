@@ -918,7 +918,7 @@ class _Loader:
     # ---- the per-file cache (game/cache.py, kinds FILES and NAMES) ------------------------
     # An event file that holds only plain nodes (no `extends`, no `replace`, no endings, and
     # that no other file extends or replaces) is stored after a clean load as the nodes it
-    # compiled to, keyed by its bytes and place, with the digest of `names()`: every name the
+    # compiled to, keyed by its bytes and place, with the digest of `names_now()`: every name the
     # content declared then (variables, texts, flags, nodes, choices, endings), stored once
     # beside. On the next load such a file is not parsed: stubs stand for its nodes while the
     # names are gathered (`add_stubs`), and its nodes are used as stored if no name it was
@@ -926,8 +926,9 @@ class _Loader:
     # that compiled without an error: the loader only ever asks whether a name exists). If a
     # name has gone, or on any error, the whole load is done again without the per-file
     # cache, so that what a load returns (and reports) is always exactly what a load from the
-    # YAML returns. The contract this rests on: `build_node` reads nothing from outside its
-    # own file but whether the names in `names()` exist.
+    # YAML returns. The contract this rests on: for a node no other file extends, replaces or
+    # adds choices to, `build_node` reads nothing from outside its own file but whether the
+    # names in `names_now()` exist (game/extensions.py works only on extended nodes).
 
     def find_parts(self) -> None:
         """Give each event file its key, and its cached nodes where they are stored."""
