@@ -275,3 +275,27 @@ def test_every_model_field_is_either_in_the_analysis_key_or_declared_left_out():
     reachable = {"Story", "Variable", "TextVariable", "Scenario", "Node", "Paragraph", "Choice",
                  "Outcome", "Effect", "Ending", "Expr", "Template"}
     assert reachable <= ANALYSED.keys()
+
+
+def test_planted_entries_of_every_kind_are_refused(cache_home, mini, capfd):
+    import hashlib
+    import pickle
+
+    class Hostile:
+        def __reduce__(self):
+            return os.system, ("echo owned",)
+
+    first = check_output("--content", str(mini))
+    load_with_problems([mini])  # the names entry and the whole story exist too
+    planted = 0
+    for kind in ("", cache.FILES, cache.NAMES, cache.CHECKS):
+        for entry in (cache_home / kind).glob("*.pickle"):
+            key = entry.name  # unsealed, or sealed with the right key format but not ours
+            payload = pickle.dumps((key, Hostile(), [], ()))
+            entry.write_bytes(cache._MAGIC + hashlib.sha256(payload).digest() + payload)
+            planted += 1
+    assert planted >= 5
+    assert check_output("--content", str(mini)) == first
+    story, _ = same_as_fresh([mini])
+    assert story is not None
+    assert "owned" not in capfd.readouterr().out
