@@ -4,11 +4,11 @@
     python bench/run.py --quick         # fewer repeats, smaller runs (about 1.5 minutes)
     python bench/run.py --only load,turn --json results.json
 
-Sections: startup, tui, load, check, turn, simulate, audit, peers, saves, memory. Every figure is
-the median of several runs, each in a fresh interpreter (bench/probes.py), so nothing is warm unless
-the row says so. Work files (synthetic campaigns, peer stories, a private content cache and
-bytecode cache) go to bench/.work/, which git ignores; inkjs is installed by `--setup-ink`
-into .peers/ink/ (also ignored). Benchmarks are not tests: nothing here fails a build.
+Sections: startup, tui, load, check, turn, simulate, audit, peers, saves, codex, memory. Every
+figure is the median of several runs, each in a fresh interpreter (bench/probes.py), so nothing
+is warm unless the row says so. Work files (synthetic campaigns, peer stories, a private content
+cache and bytecode cache) go to bench/.work/, which git ignores; inkjs is installed by
+`--setup-ink` into .peers/ink/ (also ignored). Benchmarks are not tests: nothing here fails a build.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ INKJS = Path(os.environ.get("INKJS", REPO / ".peers" / "ink" / "node_modules" / 
 PROBES = REPO / "bench" / "probes.py"
 SHIPPED = REPO / "content"
 SECTIONS = ("startup", "tui", "load", "check", "turn", "simulate", "audit", "peers", "saves",
-            "memory")
+            "codex", "memory")
 
 
 # ---- running things ---------------------------------------------------------------------------
@@ -378,6 +378,28 @@ def bench_turn(table: Table, runs: int, count: int) -> None:
               runs=samples, note=f"{big / shipped:.2f}x the shipped campaign")
 
 
+def bench_codex(table: Table, runs: int) -> None:
+    """What the codex costs: loading, a turn, and the two things the screens do with it."""
+    bare = WORK / "campaign-without-codex"
+    shutil.rmtree(bare, ignore_errors=True)
+    shutil.copytree(SHIPPED, bare, ignore=shutil.ignore_patterns("codex"))
+    env = child_env(WORK / "cache-codex")
+    for folder, what in ((SHIPPED, "with"), (bare, "without")):
+        value, samples = median_of(runs, lambda f=folder: probe(
+            "load", str(f), "nocache", env=env)["load_s"])
+        table.add("codex", f"shipped campaign: load + validate (no cache), {what} its codex",
+                  value, "s", runs=samples)
+    for folder, what in ((SHIPPED, "with"), (bare, "without")):
+        value, samples = median_of(runs, lambda f=folder: probe(
+            "turns", str(f), "2000")["median_us"])
+        table.add("codex", f"turn, {what} the codex", value, "us", "< 100 µs", value < 100,
+                  runs=samples)
+    found = probe("codex", str(SHIPPED), "20")
+    table.add("codex", f"what a finished game has met ({found['entries']} entries; "
+                       "on opening the codex)", found["met_ms"] / 1000, "s")
+    table.add("codex", "marking a scene's first mentions", found["link_us"], "us")
+
+
 def bench_simulate(table: Table, runs: int, games: int) -> None:
     def rate(jobs: int, n: int = games) -> float:
         done = subprocess.run([*octobers(), "simulate", "-n", str(n), "--seed", "1",
@@ -567,6 +589,7 @@ def main(argv: list[str] | None = None) -> int:
         ("peers", lambda: bench_peers(table, runs, 150 if args.quick else 300)),
         ("saves", lambda: bench_saves(table, runs)),
         ("memory", lambda: bench_memory(table, runs)),
+        ("codex", lambda: bench_codex(table, runs)),
     ]
     for name, step in steps:
         if name in only:

@@ -229,8 +229,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from game.authoring.checking import check_content, watch
 
     if args.watch:
-        return watch(args.content, warnings=not args.no_warnings)
-    story, problems = check_content(args.content, warnings=not args.no_warnings)
+        return watch(args.content, warnings=not args.no_warnings, strict=args.strict)
+    story, problems = check_content(args.content, warnings=not args.no_warnings,
+                                    strict=args.strict)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     failed = bool(errors) or (args.strict and bool(warnings))

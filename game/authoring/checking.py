@@ -66,20 +66,22 @@ class Summary:
         return len(self.nodes), len(self.endings), len(self.scenarios), len(self.files)
 
 
-def check_content(content_dirs: Sequence[Path | str] | None, warnings: bool = True
-                  ) -> tuple[Summary | None, list[Problem]]:
-    """Every problem `check` reports (warnings too unless `warnings` is False), and the
-    summary when the content loaded (None when it has errors)."""
+def check_content(content_dirs: Sequence[Path | str] | None, warnings: bool = True,
+                  strict: bool = False) -> tuple[Summary | None, list[Problem]]:
+    """Every problem `check` reports (warnings too unless `warnings` is False; `strict` adds
+    the warnings only --strict asks for), and the summary when the content loaded (None when
+    it has errors)."""
     from game.loader import files_key, load_with_problems
 
-    key = files_key(content_dirs, "check" if warnings else "check without warnings", CODE)
+    purpose = "check" if warnings else "check without warnings"
+    key = files_key(content_dirs, f"{purpose}{' strict' if strict else ''}", CODE)
     if key is not None:
         found = _valid(cache.load_part(key, cache.CHECKS))
         if found is not None:
             return found
     story, problems = load_with_problems(content_dirs)
     if story is not None and warnings:
-        problems = [*problems, *_warnings(story)]
+        problems = [*problems, *_warnings(story, strict)]
     summary = Summary.of(story) if story is not None else None
     if key is not None:
         cache.store_part(key, cache.CHECKS, (summary.counts() if summary else None,
@@ -88,11 +90,18 @@ def check_content(content_dirs: Sequence[Path | str] | None, warnings: bool = Tr
     return summary, list(problems)
 
 
-def _warnings(story: Any) -> list[Problem]:
-    """The analysis's warnings, kept under a key of what the analysis reads (`_analysed`):
-    an edit to prose (a title, a paragraph, a label, a log line) leaves it unchanged, and the
-    warnings of the last analysis of the same facts are used again."""
+def _warnings(story: Any, strict: bool = False) -> list[Problem]:
+    """check's warnings (commands.lint_problems). The analysis's (game/authoring/lint.py) are
+    kept under a key of what the analysis reads (`_analysed`): after an edit to prose (a
+    title, a paragraph, a label, a log line) the last analysis of the same facts is used
+    again. The codex's warnings read the prose itself and are made afresh every time."""
     from game.authoring.commands import lint_problems
+
+    return lint_problems(story, strict, analysis=_analysis)
+
+
+def _analysis(story: Any) -> list[Problem]:
+    from game.authoring.lint import lint
 
     key = None
     if cache.enabled():
@@ -102,7 +111,7 @@ def _warnings(story: Any) -> list[Problem]:
         if found is not None and len(found) == 1 and isinstance(found[0], list) and \
                 all(isinstance(p, Problem) for p in found[0]):
             return list(found[0])
-    problems = lint_problems(story)
+    problems = lint(story)
     if key is not None:
         cache.store_part(key, cache.CHECKS, (list(problems),))
     return problems
@@ -128,7 +137,8 @@ ANALYSED = {
     "Template": {"source"},
 }
 NOT_ANALYSED = {
-    "Story": {"title", "content_hash", "packs", "changes", "unreachable"},
+    "Story": {"title", "content_hash", "packs", "changes", "unreachable", "codex",
+              "codex_ignore"},
     "Variable": {"label", "shown", "description", "danger", "reveal"},
     "TextVariable": {"label", "shown"},
     "Scenario": {"title", "description"},
@@ -136,7 +146,7 @@ NOT_ANALYSED = {
     "Paragraph": {"template", "id"},
     "Choice": {"label", "hidden"},
     "Outcome": {"id"},
-    "Effect": {"log"},
+    "Effect": {"log", "unlock"},
     "Ending": {"title"},
     "Expr": {"fn", "uses_date"},  # both follow from the source
     "Template": {"parts"},  # follows from the source
@@ -243,7 +253,7 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.where.path, p.where.line, p.where.col, p.message))
 
 
-def watch(content_dirs: Sequence[Path | str] | None, warnings: bool = True,
+def watch(content_dirs: Sequence[Path | str] | None, warnings: bool = True, strict: bool = False,
           out: TextIO | None = None, interval: float = 0.5, polls: int | None = None,
           sleep: Callable[[float], None] = time.sleep) -> int:
     """Check, then re-check after every saved change and print what changed, until Ctrl-C
@@ -262,7 +272,7 @@ def watch(content_dirs: Sequence[Path | str] | None, warnings: bool = True,
 
     try:
         watcher = ContentWatcher(dirs)
-        summary, problems = check_content(dirs, warnings)
+        summary, problems = check_content(dirs, warnings, strict)
         for problem in _sorted(problems):
             say(problem.format())
         say(_headline(summary, problems))
@@ -276,7 +286,7 @@ def watch(content_dirs: Sequence[Path | str] | None, warnings: bool = True,
             changed = watcher.changes()
             if not changed:
                 continue
-            summary, now = check_content(dirs, warnings)
+            summary, now = check_content(dirs, warnings, strict)
             if summary is None and last_loaded is not None:
                 # with errors the warnings are not analysed: they are not fixed, only unknown
                 now = _keep_warnings(now, last_loaded)

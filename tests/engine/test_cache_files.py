@@ -204,16 +204,16 @@ def test_damaged_check_results_are_a_miss(cache_home, mini):
 
 def test_an_edit_to_prose_only_reuses_the_analysis_and_any_other_edit_runs_it(cache_home,
                                                                              mini, monkeypatch):
-    import game.authoring.commands as commands
+    import game.authoring.lint as lint
 
     runs: list[int] = []
-    real = commands.lint_problems
+    real = lint.lint
 
     def counting(story):
         runs.append(1)
         return real(story)
 
-    monkeypatch.setattr(commands, "lint_problems", counting)
+    monkeypatch.setattr(lint, "lint", counting)
 
     def fresh_check():
         monkeypatch.setenv("OCTOBERS_CACHE", "0")
