@@ -4,11 +4,11 @@
     python bench/run.py --quick         # fewer repeats, smaller runs (about 1.5 minutes)
     python bench/run.py --only load,turn --json results.json
 
-Sections: startup, tui, load, turn, simulate, audit, peers, saves, memory. Every figure is the
-median of several runs, each in a fresh interpreter (bench/probes.py), so nothing is warm unless
-the row says so. Work files (synthetic campaigns, peer stories, a private content cache and
-bytecode cache) go to bench/.work/, which git ignores; inkjs is installed by `--setup-ink`
-into .peers/ink/ (also ignored). Benchmarks are not tests: nothing here fails a build.
+Sections: startup, tui, load, check, turn, simulate, audit, peers, saves, codex, memory. Every
+figure is the median of several runs, each in a fresh interpreter (bench/probes.py), so nothing
+is warm unless the row says so. Work files (synthetic campaigns, peer stories, a private content
+cache and bytecode cache) go to bench/.work/, which git ignores; inkjs is installed by
+`--setup-ink` into .peers/ink/ (also ignored). Benchmarks are not tests: nothing here fails a build.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ PEERS = Path(os.environ.get("OCTOBERS_PEERS", REPO.parent / "shared" / "peers"))
 INKJS = Path(os.environ.get("INKJS", REPO / ".peers" / "ink" / "node_modules" / "inkjs"))
 PROBES = REPO / "bench" / "probes.py"
 SHIPPED = REPO / "content"
-SECTIONS = ("startup", "tui", "load", "turn", "simulate", "audit", "peers", "saves", "codex",
-            "memory")
+SECTIONS = ("startup", "tui", "load", "check", "turn", "simulate", "audit", "peers", "saves",
+            "codex", "memory")
 
 
 # ---- running things ---------------------------------------------------------------------------
@@ -257,6 +257,105 @@ def bench_load(table: Table, runs: int) -> None:
         table.add("load", f"{nodes:,} nodes: warm load (cache)", warm, "s",
                   "< 0.5 s" if cold_target else "", warm < 0.5 if cold_target else None,
                   runs=samples)
+
+
+def run_check(folder: Path, cache: Path, *extra: str) -> tuple[float, float, float]:
+    """`octobers check` as a whole command: (wall seconds, CPU seconds, peak memory in MB).
+
+    CPU time (user + system, from wait4) is given beside wall time: on a shared machine
+    the wall time includes waiting for a core, the CPU time hardly does.
+    """
+    env = child_env(cache)
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "game", "check", "--content", str(folder),
+                                *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=env, cwd=REPO)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"check of {folder} crashed")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _load_note() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def bench_check(table: Table, runs: int) -> None:
+    """`octobers check` in an author's loop: cold, unchanged, and after editing one file
+    (prose only, and a condition), each a fresh process, with its own cache folder."""
+    cache = WORK / "cache-check"
+
+    def rows(name: str, folder: Path, edits: list[tuple[str, Path, Callable[[int], None]]],
+             targets: dict[str, float]) -> None:
+        colds, cold_cpu, peaks = [], [], []
+        for _ in range(max(1, runs - 2)):
+            shutil.rmtree(cache, ignore_errors=True)
+            seconds, cpu, peak = run_check(folder, cache)
+            colds.append(seconds)
+            cold_cpu.append(cpu)
+            peaks.append(peak)
+        run_check(folder, cache)
+        table.add("check", f"{name}: check, cold (empty cache)", statistics.median(colds), "s",
+                  runs=colds, note=f"CPU {statistics.median(cold_cpu):.2f} s; {_load_note()}")
+        peak = statistics.median(peaks)
+        if "memory" in targets:
+            table.add("check", f"{name}: peak memory of a cold check", peak, "MB",
+                      f"< {targets['memory']:g} MB", peak < targets["memory"], runs=peaks)
+        same = [run_check(folder, cache) for _ in range(runs)]
+        wall_ = statistics.median(s for s, _, _ in same)
+        cpu = statistics.median(c for _, c, _ in same)
+        table.add("check", f"{name}: check, content unchanged", wall_, "s",
+                  f"< {targets['same']:g} s", wall_ < targets["same"],
+                  runs=[s for s, _, _ in same], note=f"CPU {cpu:.2f} s; {_load_note()}")
+        for what, path, edit in edits:
+            original = path.read_bytes()
+            measured = []
+            try:
+                for k in range(runs):
+                    edit(k)
+                    measured.append(run_check(folder, cache))
+            finally:
+                path.write_bytes(original)
+            wall_ = statistics.median(s for s, _, _ in measured)
+            cpu = statistics.median(c for _, c, _ in measured)
+            target = targets.get("edit")
+            table.add("check", f"{name}: check after editing one file ({what})", wall_, "s",
+                      f"< {target:g} s" if target else "", wall_ < target if target else None,
+                      runs=[s for s, _, _ in measured], note=f"CPU {cpu:.2f} s; {_load_note()}")
+
+    def replace_in(path: Path, pattern: str, make: Callable[[int], str]) -> Callable[[int], None]:
+        import re
+
+        original = path.read_text(encoding="utf-8")
+
+        def edit(k: int) -> None:  # a new text each time: never a result seen before
+            path.write_text(re.sub(pattern, make(k), original, count=1), encoding="utf-8")
+        return edit
+
+    shipped = WORK / "shipped-copy"
+    shutil.rmtree(shipped, ignore_errors=True)
+    shutil.copytree(SHIPPED, shipped)
+    ship_file = sorted(p for p in shipped.rglob("*.yaml") if p.name != "game.yaml")[0]
+    rows("shipped campaign", shipped,
+         [("prose", ship_file, replace_in(ship_file, r"title: .*",
+                                          lambda k: f"title: An edited title {time.time_ns()}"))],
+         {"same": 0.3, "edit": 0.3})
+    source = campaign(10000)
+    if source is None:
+        table.skip("check", "10,000 nodes", "no generator (../shared/peers)")
+        return
+    folder = WORK / "c10000-edit"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(source, folder)
+    one = folder / "part000" / "events00002.yaml"
+    stamp = time.time_ns() % 1000
+    rows("10,000 nodes", folder,
+         [("prose: a title", one, replace_in(one, r"title: Event 120\b.*",
+                                             lambda k: f"title: Event 120, edit {stamp}-{k}")),
+          ("a condition", one, replace_in(one, r"when: \"(\w+) >= \d+",
+                                          lambda k: f"when: \"\\1 >= {stamp + 100 + k}"))],
+         {"same": 0.3, "edit": 0.5, "memory": 200})
 
 
 def _nodes(folder: Path) -> str:
@@ -483,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
         ("startup", lambda: bench_startup(table, runs)),
         ("tui", lambda: bench_tui(table, runs)),
         ("load", lambda: bench_load(table, runs)),
+        ("check", lambda: bench_check(table, runs)),
         ("turn", lambda: bench_turn(table, runs, 2000 if args.quick else 5000)),
         ("simulate", lambda: bench_simulate(table, runs, 1000 if args.quick else 3000)),
         ("audit", lambda: bench_audit(table, 1 if args.quick else 3)),

@@ -9,6 +9,15 @@ entry is never stale, only unused. Entries live in `$XDG_CACHE_HOME/many-october
 an entry (truncated, corrupt, from another version) makes it a miss and the content is read
 again. Only content that loads without errors is cached; its warnings are kept with it.
 
+Besides the entry of a whole load there are two smaller kinds, signed and bounded the same way:
+one per content file (`files/`: the nodes an event file compiled to, keyed by that file's bytes
+and used only while every name it was compiled with is still declared, which `names/` entries
+record, so that editing one file recompiles only that file), and one per `octobers check`
+result (`checks/`: the problems and the summary line, keyed by every file and by the code of
+the checks, so that checking unchanged content reads neither YAML nor a story). At most KEEP
+whole entries, KEEP_CHECKS check results, KEEP_NAMES sets of names and KEEP_FILES file entries
+are kept; the oldest go first.
+
 Compiled expressions are functions, which pickle cannot store: their code objects are stored
 with `marshal` instead (hence the Python version in the key) and made into functions again
 on load, which costs microseconds where compiling costs tens of them.
@@ -50,6 +59,10 @@ FORMAT = 2  # 2: entries carry an HMAC of the player's key
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 KEY_BYTES = 32
 KEEP = 8  # entries kept; older ones are removed when a new one is written
+KEEP_CHECKS = 8  # check results kept
+KEEP_FILES = 4096  # per-file entries kept (a 10,000-node campaign has about 200 files)
+KEEP_NAMES = 16  # the names of the content as per-file entries were made in
+FILES, CHECKS, NAMES = "files", "checks", "names"  # the sub-folders of the smaller kinds
 _MAGIC = b"many-octobers-cache\n"
 # The modules whose code decides what a content folder compiles to.
 _CODE = ("__init__.py", "cache.py", "codexload.py", "errors.py", "expressions.py", "loader.py",
@@ -124,11 +137,13 @@ def _seal(key: bytes, payload: bytes | memoryview) -> bytes:
     return hmac.new(key, payload, hashlib.sha256).digest()
 
 
-def content_key(folders: Iterable[str], files: Iterable[tuple[int, str, str, bytes]]) -> str:
+def content_key(folders: Iterable[str], files: Iterable[tuple[int, str, str, bytes]],
+                purpose: str = "", code: Iterable[Path] = ()) -> str:
     """The key of a load: folders as shown, then (layer, relative path, shown path, bytes).
 
     Every part is length-prefixed, so two different sets of files never run together into
-    the same stream of bytes.
+    the same stream of bytes. `purpose` names another kind of entry ("file", "check"), and
+    `code` more source files whose text the entry depends on (the checks' own code).
     """
     digest = hashlib.sha256()
 
@@ -139,6 +154,14 @@ def content_key(folders: Iterable[str], files: Iterable[tuple[int, str, str, byt
     part(f"format {FORMAT} octobers {__version__} {sys.implementation.cache_tag} "
          f"{sys.version}".encode())
     part(_code_fingerprint())
+    if purpose:
+        part(b"purpose " + purpose.encode())
+    for source in code:
+        part(str(source.name).encode())
+        try:
+            part(source.read_bytes())
+        except OSError:
+            part(b"missing")
     for folder in folders:
         part(b"folder")
         part(folder.encode())
@@ -167,13 +190,42 @@ def _code_fingerprint() -> bytes:
     return _FINGERPRINT
 
 
-def _entry(key: str, folder: Path | None = None) -> Path:
-    return (folder or cache_dir()) / f"{key[:40]}.pickle"
+def _entry(key: str, folder: Path | None = None, kind: str = "") -> Path:
+    base = folder or cache_dir()
+    return (base / kind if kind else base) / f"{key[:40]}.pickle"
 
 
 def load(key: str, folder: Path | None = None) -> tuple[Story, list[Problem]] | None:
     """The cached story and warnings for a key, or None on a miss (or a bad entry)."""
-    path = _entry(key, folder)
+    found = _read(key, folder, "")
+    if found is None:
+        return None
+    story, problems = found
+    return story, problems
+
+
+def load_part(key: str, kind: str, folder: Path | None = None) -> tuple[Any, ...] | None:
+    """The payload stored under a key of a smaller kind (FILES, CHECKS), or None on a miss.
+
+    The payload is only ever builtins and the model's classes; the caller checks its shape.
+    """
+    return _read(key, folder, kind)
+
+
+def store_part(key: str, kind: str, payload: tuple[Any, ...], folder: Path | None = None,
+               prune: bool = True) -> bool:
+    """Write an entry of a smaller kind; False when the cache cannot be used."""
+    return _write(key, payload, folder, kind, prune)
+
+
+def prune_parts(kind: str, folder: Path | None = None) -> None:
+    """Keep only the newest entries of a kind (after storing many without pruning)."""
+    target = _entry("0" * 40, folder, kind)
+    _prune(target.parent, keep=target, count=_keep(kind))
+
+
+def _read(key: str, folder: Path | None, kind: str) -> tuple[Any, ...] | None:
+    path = _entry(key, folder, kind)
     secret = secret_key()
     if secret is None:
         return None
@@ -190,49 +242,70 @@ def load(key: str, folder: Path | None = None) -> tuple[Story, list[Problem]] | 
                 _seal(secret, data[start:]), data[len(_MAGIC):start]):
             raise ValueError("not an entry of ours, or damaged")
         try:
-            stored_key, story, problems = _Unpickler(io.BytesIO(data[start:])).load()
+            entry = _Unpickler(io.BytesIO(data[start:])).load()
         finally:
             _FUNCTIONS.clear()
-        if stored_key != key or not isinstance(story, Story) or not isinstance(problems, list):
+        if not isinstance(entry, tuple) or len(entry) < 2 or entry[0] != key:
             raise ValueError("entry for another key")
+        payload = entry[1:]
+        if not kind and (len(payload) != 2 or not isinstance(payload[0], Story)
+                         or not isinstance(payload[1], list)):
+            raise ValueError("not a whole load")
     except Exception:  # noqa: BLE001 - any fault in an entry is a miss, and the entry goes
         _remove(path)
         return None
-    return story, problems
+    return payload
 
 
 def store(key: str, story: Story, problems: list[Problem], folder: Path | None = None) -> bool:
     """Write an entry atomically; False (and nothing written) when the cache cannot be used."""
-    target = _entry(key, folder)
+    return _write(key, (story, problems), folder, "", True)
+
+
+def _write(key: str, payload: tuple[Any, ...], folder: Path | None, kind: str,
+           prune: bool) -> bool:
+    target = _entry(key, folder, kind)
     secret = secret_key()
     if secret is None:
         return False
     buffer = io.BytesIO()
+    pickler = _Pickler(buffer)
     try:
-        _Pickler(buffer).dump((key, story, problems))
+        pickler.dump((key, *payload))
     except Exception:  # noqa: BLE001 - content we cannot store is simply not cached
         return False
-    payload = buffer.getbuffer()
+    finally:  # the pickler and its bound method form a cycle: free its memo now, not at the
+        pickler.clear_memo()  # next collection (loading pauses the collector)
+        pickler.codes.clear()
+        pickler.dispatch_table = {}
+    body = buffer.getbuffer()
     temp = None
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=target.parent)
         with os.fdopen(handle, "wb") as out:
-            out.write(_MAGIC + _seal(secret, payload))  # damage or forgery is a miss
-            out.write(payload)
+            out.write(_MAGIC + _seal(secret, body))  # damage or forgery is a miss
+            out.write(body)
         os.replace(temp, target)
     except OSError:
         if temp is not None:
             _remove(Path(temp))
         return False
-    _prune(target.parent, keep=target)
+    if prune:
+        _prune(target.parent, keep=target, count=_keep(kind))
     return True
 
 
+def _keep(kind: str) -> int:
+    return {"": KEEP, FILES: KEEP_FILES, NAMES: KEEP_NAMES}.get(kind, KEEP_CHECKS)
+
+
 def clear(folder: Path | None = None) -> int:
-    """Remove every entry; returns how many."""
+    """Remove every entry, of every kind; returns how many."""
     removed = 0
-    for path in _entries(folder or cache_dir()):
+    base = folder or cache_dir()
+    for path in [*_entries(base), *(p for kind in (FILES, CHECKS, NAMES)
+                                    for p in _entries(base / kind))]:
         removed += _remove(path)
     return removed
 
@@ -244,14 +317,17 @@ def _entries(folder: Path) -> list[Path]:
         return []
 
 
-def _prune(folder: Path, keep: Path) -> None:
+def _prune(folder: Path, keep: Path, count: int = KEEP) -> None:
     def mtime(path: Path) -> float:
         try:
             return path.stat().st_mtime
         except OSError:
             return 0.0
-    entries = sorted(_entries(folder), key=mtime, reverse=True)
-    for path in entries[KEEP:]:
+    entries = _entries(folder)
+    if len(entries) <= count:
+        return
+    entries.sort(key=mtime, reverse=True)
+    for path in entries[count:]:
         if path != keep:
             _remove(path)
 

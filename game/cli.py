@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--no-warnings", action="store_true",
                        help="report errors only (skip the reachability and usage warnings)")
+    check.add_argument("--watch", action="store_true",
+                       help="check again whenever a content file is saved, printing only what "
+                            "changed (Ctrl-C stops)")
 
     simulate = commands.add_parser("simulate", help="play many random games and report")
     _content_arg(simulate)
@@ -226,13 +229,12 @@ def _load(content: list[Path] | None) -> Any:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """`octobers check`."""
-    from game.loader import load_with_problems
+    from game.authoring.checking import check_content, watch
 
-    story, problems = load_with_problems(args.content)
-    if story is not None and not args.no_warnings:
-        from game.authoring.commands import lint_problems
-
-        problems = [*problems, *lint_problems(story, args.strict)]
+    if args.watch:
+        return watch(args.content, warnings=not args.no_warnings, strict=args.strict)
+    story, problems = check_content(args.content, warnings=not args.no_warnings,
+                                    strict=args.strict)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     failed = bool(errors) or (args.strict and bool(warnings))

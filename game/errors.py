@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from game.output import printable
 
@@ -126,10 +127,17 @@ def _source_line(path: str, line: int) -> str | None:
         raw = read_regular(path, 4 * 1024 * 1024, truncate=True)
     except OSError:
         return None
-    lines = re.split(r"\r\n|\r|\n", raw.decode("utf-8-sig", errors="replace"))
+    if _LAST[0] != (path, raw):  # problems come sorted by file: split each file once
+        text = raw.decode("utf-8-sig", errors="replace")
+        _LAST[:] = [(path, raw), re.split(r"\r\n|\r|\n", text) if "\r" in text
+                    else text.split("\n")]
+    lines = _LAST[1]
     if not 1 <= line <= len(lines):
         return None
     return lines[line - 1].rstrip("\r\n").replace("\t", " ")
+
+
+_LAST: list[Any] = [None, []]  # the last file split into lines: ((path, bytes), lines)
 
 
 class GameError(Exception):

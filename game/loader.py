@@ -203,6 +203,23 @@ def load_with_problems(
         return _Loader(dirs, cache.enabled() if use_cache is None else use_cache).run()
 
 
+def files_key(content_dirs: Sequence[Path | str] | None, purpose: str,
+              code: Sequence[Path] = ()) -> str | None:
+    """A cache key of every content file, for another kind of entry than a load (`purpose`,
+    and `code`: the source files it also depends on); None when the cache is off or the
+    folders cannot be read cleanly (then there is nothing safe to key)."""
+    if not cache.enabled():
+        return None
+    loader = _Loader([Path(d) for d in (content_dirs or [default_content_dir()])], True)
+    loader.discover()
+    if loader.problems or not loader.files or any(f.raw is None for f in loader.files):
+        return None
+    return cache.content_key(
+        [display_path(d) for d in loader.dirs],
+        [(f.layer, str(f.path.relative_to(loader.dirs[f.layer])), f.display, f.raw)
+         for f in loader.files if f.raw is not None], purpose, code)
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while loading.
@@ -244,6 +261,9 @@ class _File:
     data: Any = None
     reader: Reader | None = None
     raw: bytes | None = None  # the bytes read once: hashed, cached under, then parsed
+    part: _Part | None = None  # its nodes from the per-file cache (then it is not parsed)
+    part_key: str | None = None
+    parse_problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -253,12 +273,20 @@ class _RawNode:
     node_id: str
     choices: list[tuple[Any, _File]] = field(default_factory=list)
     extensions: list[tuple[YMap, _File]] = field(default_factory=list)  # `extends:` blocks
+    built: Node | None = None  # the node as the per-file cache holds it (raw is a stub)
 
 
 class _Loader:
-    def __init__(self, dirs: list[Path], use_cache: bool = False):
+    def __init__(self, dirs: list[Path], use_cache: bool = False, use_parts: bool = True):
         self.dirs = dirs
         self.use_cache = use_cache
+        self.use_parts = use_parts  # False: a second try that compiles every file afresh
+        self.restart = False  # the per-file cache could not be used: load again without it
+        self.by_file: dict[int, tuple[list[Node], int, int]] = {}  # id(file): nodes, problems
+        self.interface_key = ""
+        self.plain: dict[int, int] = {}
+        self.choice_stubs: dict[str, YMap] = {}
+        self.names_stored: tuple[tuple[str, ...], ...] = ()
         self.problems: list[Problem] = []
         self.files: list[_File] = []
         self.hash = hashlib.sha256()
@@ -274,16 +302,10 @@ class _Loader:
             hit = cache.load(key)
             if hit is not None:
                 return hit
+            self.find_parts()
         for file in self.files:
-            comments = _comment_rows(file.raw) if file.raw is not None else {}
-            if file.raw is not None:
-                file.data, problems = parse_yaml(file.raw, file.display)
-                file.raw = None
-            else:
-                file.data, problems = read_yaml(file.path, file.display)
-            self.problems.extend(problems)
-            file.reader = Reader(file.display, self.problems)
-            file.reader.comment_rows = comments
+            self.parse(file)
+        self.release_targeted_parts()
         if any(p.severity == "error" for p in self.problems):
             return None, self.problems  # unreadable files: later checks would only cascade
         game_files = [f for f in self.files if f.role == "game"]
@@ -297,11 +319,33 @@ class _Loader:
                                                 else "")))
             return None, self.problems
         story = self.build(game_files[0])
+        if self.restart or (any(p.severity == "error" for p in self.problems)
+                            and any(f.part is not None for f in self.files)):
+            # a file's cached nodes no longer fit the rest (or something is wrong, and the
+            # report must be exactly a fresh load's): compile every file afresh
+            return _Loader(self.dirs, self.use_cache, use_parts=False).run()
         if any(p.severity == "error" for p in self.problems):
             return None, self.problems
         if key is not None and story is not None:
-            cache.store(key, story, self.problems)
+            if all(f.part is not None or f.role != "events" for f in self.files):
+                cache.store(key, story, self.problems)  # the same content a second time
+            self.store_parts()
         return story, self.problems
+
+    def parse(self, file: _File) -> None:
+        """Read one file's YAML (unless its nodes come from the per-file cache)."""
+        comments: dict[int, str] = {}
+        if file.part is None:
+            if file.raw is not None:
+                comments = _comment_rows(file.raw)  # for titles YAML cut at a ' #'
+                file.data, problems = parse_yaml(file.raw, file.display)
+            else:
+                file.data, problems = read_yaml(file.path, file.display)
+            file.parse_problems = problems
+            self.problems.extend(problems)
+            file.raw = None
+        file.reader = Reader(file.display, self.problems)
+        file.reader.comment_rows = comments
 
     def cache_key(self) -> str | None:
         """The cache key of these files, or None when the cache is off or cannot help."""
@@ -396,11 +440,7 @@ class _Loader:
         )
         self.template_names = set(self.variables) | set(self.text_vars)
         self.ending_ids = [str(e.get("id")) for e, _ in self.raw_endings if isinstance(e, YMap)]
-        nodes = {}
-        for order, raw in enumerate(self.raw_nodes.values()):
-            node = self.build_node(raw, order)
-            if node is not None:
-                nodes[node.id] = node
+        nodes = self.build_nodes()
         endings = self.build_endings()
         scenarios = self.build_scenarios(nodes)
         codex = build_codex(self, self.raw_codex)
@@ -583,6 +623,9 @@ class _Loader:
         self.raw_nodes: dict[str, _RawNode] = {}
         extensions: list[tuple[YMap, _File]] = []
         for file in self.files:
+            if file.part is not None:
+                self.add_stubs(file, file.part)
+                continue
             if file.role != "events" or file.data is None:
                 continue
             r = file.reader
@@ -1024,6 +1067,150 @@ class _Loader:
                                                 "'when' so that every game can end"))
         return endings
 
+    # ---- the per-file cache (game/cache.py, kinds FILES and NAMES) ------------------------
+    # An event file that holds only plain nodes (no `extends`, no `replace`, no endings, and
+    # that no other file extends or replaces) is stored after a clean load as the nodes it
+    # compiled to, keyed by its bytes and place, with the digest of `names_now()`: every name the
+    # content declared then (variables, texts, flags, nodes, choices, endings), stored once
+    # beside. On the next load such a file is not parsed: stubs stand for its nodes while the
+    # names are gathered (`add_stubs`), and its nodes are used as stored if no name it was
+    # compiled with has gone since (names added elsewhere cannot change how a file compiles
+    # that compiled without an error: the loader only ever asks whether a name exists). If a
+    # name has gone, or on any error, the whole load is done again without the per-file
+    # cache, so that what a load returns (and reports) is always exactly what a load from the
+    # YAML returns. The contract this rests on: for a node no other file extends, replaces or
+    # adds choices to, `build_node` reads nothing from outside its own file but whether the
+    # names in `names_now()` exist (game/extensions.py works only on extended nodes).
+
+    def find_parts(self) -> None:
+        """Give each event file its key, and its cached nodes where they are stored."""
+        for file in self.files:
+            if file.role != "events" or file.raw is None:
+                continue
+            file.part_key = cache.content_key(
+                [], [(file.layer, str(file.path.relative_to(self.dirs[file.layer])),
+                      file.display, file.raw)], purpose="file")
+            if self.use_parts:
+                file.part = _Part.of(cache.load_part(file.part_key, cache.FILES))
+
+    def release_targeted_parts(self) -> None:
+        """Parse after all the cached files whose nodes another file extends or replaces."""
+        if not any(f.part is not None for f in self.files):
+            for file in self.files:
+                file.raw = None
+            return
+        targets = set()
+        for file in self.files:
+            for item in _node_items(file.data):
+                if "extends" in item:
+                    targets.add(str(item["extends"]))
+                elif "replace" in item:
+                    targets.add(str(item.get("id")))
+        for file in self.files:
+            if file.part is not None and targets & {n.id for n in file.part.nodes}:
+                file.part = None
+                self.parse(file)
+            file.raw = None
+
+    def add_stubs(self, file: _File, part: _Part) -> None:
+        """Stand-ins for a cached file's nodes: their ids, choice ids and the flags they set,
+        which is all that gathering the names reads of them."""
+        for node in part.nodes:
+            if node.id in self.raw_nodes:
+                self.restart = True  # a duplicate id: let a fresh load report it
+                return
+            stub = _stub(node.where, YStr(node.id, node.where, True))  # where: the id's place
+            flags = _flags_set(node)
+            if flags:
+                stub["enter"] = _stub(node.where, set=[YStr(f, node.where, True) for f in flags])
+            raw = _RawNode(stub, file, node.id, built=node)
+            shared = self.choice_stubs  # a choice's stand-in says only its id: one per id
+            raw.choices = [(shared.get(c.id) or shared.setdefault(c.id, _stub(c.where, c.id)),
+                            file) for c in node.choices]
+            self.raw_nodes[node.id] = raw
+
+    def build_nodes(self) -> dict[str, Node]:
+        """Every node, compiled or (per-file cache) as stored; in the order they were read.
+
+        A node's YAML is let go once it is built (a stub keeps its id and place), and the
+        event files' trees with it, so that a large campaign's YAML and its compiled story
+        are never all in memory at once.
+        """
+        nodes: dict[str, Node] = {}
+        names = self.names_now() if self.use_cache else ()
+        interface = _digest(names) if names else ""
+        earlier = {f.part.interface for f in self.files if f.part is not None} - {interface}
+        if not all(_still_there(cache.load_part(k, cache.NAMES), names) for k in earlier):
+            self.restart = True
+            return {}
+        self.find_plain_files()
+        for file in self.files:
+            if file.role == "events":
+                file.data = None  # its nodes are held by raw_nodes until built, its endings
+        for order, raw in enumerate(self.raw_nodes.values()):
+            node: Node | None
+            if raw.built is not None:
+                part = raw.file.part
+                assert part is not None
+                if part.nodes[0] is raw.built:
+                    self.problems.extend(part.problems)  # the file's own warnings, once
+                node = raw.built
+                object.__setattr__(node, "order", order)  # unshared: just unpickled
+            else:
+                before = len(self.problems)
+                node = self.build_node(raw, order)
+                raw.raw, raw.choices = _released(raw.raw, raw.node_id), []  # YAML let go
+                built, start, _ = self.by_file.get(id(raw.file), ([], before, 0))
+                self.by_file[id(raw.file)] = (built, start, len(self.problems))
+                if node is not None:
+                    built.append(node)
+            if node is not None:
+                nodes[node.id] = node
+        self.interface_key, self.names_stored = interface, names
+        return nodes
+
+    def names_now(self) -> tuple[tuple[str, ...], ...]:
+        """Every name of the content, by kind: all a node's compilation reads from outside."""
+        return (tuple(sorted(self.variables)), tuple(sorted(self.text_vars)),
+                tuple(sorted(self.flags)), tuple(sorted(self.raw_nodes)),
+                tuple(sorted(self.ending_ids)),
+                tuple(sorted(f"{n}.{c}" for n, ids in self.names.choices.items() for c in ids)),
+                tuple(sorted(self.codex_ids)))  # `unlock:` names codex entries
+
+    def find_plain_files(self) -> None:
+        """The event files compiled now that may be stored: only nodes, none extended or
+        replaced from elsewhere; with how many nodes each holds."""
+        self.plain = {}
+        for file in self.files:
+            data = file.data
+            if file.part is not None or file.part_key is None or \
+                    not isinstance(data, (YMap, YSeq)) or \
+                    (isinstance(data, YMap) and "endings" in data):
+                continue
+            items = list(_node_items(data))
+            if not any("extends" in i or "replace" in i for i in items):
+                self.plain[id(file)] = len(items)
+        for raw in self.raw_nodes.values():
+            if raw.extensions or any(f is not raw.file for _, f in raw.choices):
+                self.plain.pop(id(raw.file), None)  # extended by another file
+
+    def store_parts(self) -> None:
+        """After a clean load: store each plain event file compiled afresh."""
+        stored = False
+        for file in self.files:
+            built, start, end = self.by_file.get(id(file), ([], 0, 0))
+            if not built or file.part_key is None or len(built) != self.plain.get(id(file)) \
+                    or any(self.raw_nodes[n.id].file is not file for n in built):
+                continue  # not plain, or one of its nodes was replaced by a later file
+            problems = [*file.parse_problems, *self.problems[start:end]]
+            stored |= cache.store_part(file.part_key, cache.FILES,
+                                       (self.interface_key, tuple(built), problems),
+                                       prune=False)
+        if stored:
+            cache.prune_parts(cache.FILES)
+            if cache.load_part(self.interface_key, cache.NAMES) is None:
+                cache.store_part(self.interface_key, cache.NAMES, self.names_stored)
+
     def build_scenarios(self, nodes: dict[str, Node]) -> list[Scenario]:
         scenarios: list[Scenario] = []
         ids: dict[str, SourceRef] = {}
@@ -1078,3 +1265,86 @@ class _Loader:
             self.problems.append(Problem(SourceRef(self.files[0].display, 1, 1),
                                          "no scenarios: declare at least one under 'scenarios'"))
         return scenarios
+
+
+@dataclass
+class _Part:
+    """An event file's nodes from the per-file cache, and the interface they were built in."""
+
+    interface: str
+    nodes: tuple[Node, ...]
+    problems: list[Problem]
+
+    @staticmethod
+    def of(payload: tuple[Any, ...] | None) -> _Part | None:
+        if payload is None or len(payload) != 3:
+            return None
+        interface, nodes, problems = payload
+        if not isinstance(interface, str) or not isinstance(nodes, tuple) or not nodes or \
+                not all(isinstance(n, Node) for n in nodes) or not isinstance(problems, list) \
+                or not all(isinstance(p, Problem) for p in problems):
+            return None
+        return _Part(interface, nodes, problems)
+
+
+def _node_items(data: Any) -> Iterator[YMap]:
+    """The mappings of an event file that are nodes or extensions (as collect_nodes reads)."""
+    if isinstance(data, YMap) and ("nodes" in data or "endings" in data) and "id" not in data:
+        data = data.get("nodes")
+    if isinstance(data, YMap):
+        yield data
+    elif isinstance(data, YSeq):
+        yield from (item for item in data if isinstance(item, YMap))
+
+
+class _Stub(YMap):
+    """A stand-in for a cached node's mapping (or a choice's): only its id and flags set."""
+
+    __slots__ = ()
+    key_where: dict[str, SourceRef] = {}
+
+
+def _released(spec: YMap, node_id: str) -> YMap:
+    """What is kept of a built node's mapping: its place, its id (the value, with its place)
+    and whether it said `replace` (game/extensions.py's pack_changes reads them)."""
+    stub = _stub(spec.where, spec.get("id", node_id))
+    if "replace" in spec:
+        stub["replace"] = spec["replace"]
+    return stub
+
+
+def _stub(where: SourceRef, id: str | None = None, set: list[YStr] | None = None) -> YMap:
+    stub = dict.__new__(_Stub)
+    stub.__dict__["where"] = where
+    if id is not None:
+        stub["id"] = id
+    if set is not None:
+        seq = list.__new__(YSeq)
+        seq.__dict__["where"] = where
+        seq.extend(set)
+        stub["set"] = seq
+    return stub
+
+
+def _flags_set(node: Node) -> list[str]:
+    effects = [] if node.enter is None else [node.enter]
+    for choice in node.choices:
+        effects.append(choice.effect)
+        effects.extend(o.effect for o in choice.outcomes)
+    return list(dict.fromkeys(flag for effect in effects for flag in effect.set))
+
+
+def _digest(names: tuple[tuple[str, ...], ...]) -> str:
+    digest = hashlib.sha256()
+    for kind in names:
+        digest.update(repr(kind).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _still_there(then: tuple[Any, ...] | None, now: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether every name of an earlier load (`then`, from the cache) is still declared."""
+    if then is None or len(then) != len(now) or \
+            not all(isinstance(kind, tuple) and all(type(n) is str for n in kind)
+                    for kind in then):
+        return False
+    return all(set(old) <= set(new) for old, new in zip(then, now, strict=True))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ class _MarkedWhere:
         if obj is None:
             return self
         mark = obj._mark
-        ref = SourceRef(obj._file, mark.line + 1, mark.column + 1)
+        ref = SourceRef(obj._file, (mark >> 32) + 1, (mark & _COLUMN) + 1)
         obj.__dict__["where"] = ref
         return ref
 
@@ -77,6 +78,7 @@ class _MarkedWhere:
 class YStr(str):
     """A scalar's text, with its position and whether it was written plain (unquoted)."""
 
+    __slots__ = ("_file", "_mark", "plain", "__dict__")  # a dict only once `where` is made
     where: SourceRef
     plain: bool
     where = _MarkedWhere()  # type: ignore[assignment]  # an instance value overrides it
@@ -99,7 +101,9 @@ class _KeyWhere:
     def __get__(self, obj: Any, cls: Any = None) -> Any:
         if obj is None:
             return self
-        table = {name: key.where for name, key in obj._keys.items()}
+        name = obj._file
+        table = {key: SourceRef(name, (mark >> 32) + 1, (mark & _COLUMN) + 1)
+                 for key, mark in obj._keys.items()}
         obj.__dict__["key_where"] = table
         return table
 
@@ -107,6 +111,7 @@ class _KeyWhere:
 class YMap(dict[str, Any]):
     """A mapping, with its own position and the position of each key."""
 
+    __slots__ = ("_keys", "_file", "_mark", "__dict__")
     where: SourceRef
     key_where: dict[str, SourceRef]
     where = _MarkedWhere()  # type: ignore[assignment]
@@ -121,6 +126,7 @@ class YMap(dict[str, Any]):
 class YSeq(list[Any]):
     """A sequence, with its position."""
 
+    __slots__ = ("_file", "_mark", "__dict__")
     where: SourceRef
     where = _MarkedWhere()  # type: ignore[assignment]
 
@@ -130,6 +136,11 @@ class YSeq(list[Any]):
 
 
 _new_str = str.__new__
+_intern = sys.intern
+# A value's `_mark` is where it starts, packed into one int: line << 32 | column (0-based);
+# a mapping's `_keys` holds the packed position of each key. Small, because a 10,000-node
+# campaign has about a million values and keys alive while it is read.
+_COLUMN = (1 << 32) - 1
 _new_dict = dict.__new__
 _new_list = list.__new__
 
@@ -268,7 +279,8 @@ class _Builder:
                         self._check_node(event)
                     value: Any = _new_str(YStr, event.value)
                     value._file = name
-                    value._mark = event.start_mark
+                    mark = event.start_mark
+                    value._mark = mark.line << 32 | mark.column
                     value.plain = not event.style
                     if event.style == '"':
                         bad = _BAD_ESCAPED.search(event.value)
@@ -288,7 +300,8 @@ class _Builder:
                     else:
                         container = _new_list(YSeq)
                     container._file = name
-                    container._mark = event.start_mark
+                    mark = event.start_mark
+                    container._mark = mark.line << 32 | mark.column
                     if stack:
                         keys[-1] = key
                     stack.append(container)
@@ -304,7 +317,10 @@ class _Builder:
                         key = keys[-1]
                 elif kind is AliasEvent:
                     self._problem(event.start_mark, "aliases (*name) are not supported in content")
-                    value = YStr("", self._ref(event.start_mark), True)
+                    value = _new_str(YStr, "")
+                    value._file = name
+                    value._mark = event.start_mark.line << 32 | event.start_mark.column
+                    value.plain = True
                 elif kind is yaml.DocumentStartEvent:
                     root = None
                     continue
@@ -330,17 +346,16 @@ class _Builder:
                     else:
                         key = value
                 else:
-                    text_key = str(key)
+                    text_key = _intern(str(key))  # keys repeat: one string for each
                     seen = parent._keys
                     if text_key.startswith("\x00"):
                         pass
                     elif text_key in seen:
-                        first = seen[text_key].where
                         self._problem_at(key, f"duplicate key '{key}' (first given at line "
-                                              f"{first.line})")
+                                              f"{(seen[text_key] >> 32) + 1})")
                     else:
                         parent[text_key] = value
-                        seen[text_key] = key
+                        seen[text_key] = key._mark  # where it was written, not the key itself
                     key = None
         finally:
             parser.dispose()

@@ -77,7 +77,13 @@ def atoms_of(expr: Expr | str, numbers: Iterable[str] = (), texts: Iterable[str]
     A bare name is a number unless it is in `texts` (pass the story's text variables).
     """
     source = expr.source if isinstance(expr, Expr) else expr
-    text_names = set(texts)
+    text_names = frozenset(texts)
+    return list(_atoms(source, text_names))
+
+
+@lru_cache(maxsize=8192)
+def _atoms(source: str, text_names: frozenset[str]) -> tuple[Atom, ...]:
+    # the same text reads the same names (a campaign has a few distinct texts per hundred)
     out: list[Atom] = []
 
     def visit(node: ast.AST) -> None:
@@ -109,7 +115,7 @@ def atoms_of(expr: Expr | str, numbers: Iterable[str] = (), texts: Iterable[str]
 
     visit(parse(source))
     out.sort(key=lambda a: (a.line, a.col))
-    return out
+    return tuple(out)
 
 
 def atom_ref(expr: Expr, atom: Atom) -> SourceRef:
@@ -132,14 +138,24 @@ def atom_ref(expr: Expr, atom: Atom) -> SourceRef:
 
 
 def _source_line(path: str, line: int) -> str | None:
-    from game.safefiles import read_regular
+    if path not in _LINES:  # each file is read and split once per analysis, not once per atom
+        from game.safefiles import read_regular
 
-    try:
-        lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", read_regular(
-            path, 4 * 1024 * 1024, truncate=True).decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
+        lines: list[str] | None
+        try:
+            text = read_regular(path, 4 * 1024 * 1024, truncate=True).decode("utf-8-sig")
+            lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", text) if "\r" in text else \
+                [row + "\n" for row in text.split("\n")]
+        except (OSError, UnicodeDecodeError):
+            lines = None
+        _LINES[path] = lines
+    found = _LINES[path]
+    if found is None:
         return None
-    return lines[line - 1] if 1 <= line <= len(lines) else None
+    return found[line - 1] if 1 <= line <= len(found) else None
+
+
+_LINES: dict[str, list[str] | None] = {}  # path -> its lines, for one analysis
 
 
 # ---- what names may be -------------------------------------------------------------------
@@ -187,6 +203,8 @@ _budget = [PACK_LIMIT]
 def reset_budget(limit: int | None = None) -> None:
     """Start a new pack's analysis with a fresh budget of candidate states."""
     _budget[0] = PACK_LIMIT if limit is None else limit
+    _LINES.clear()  # files may have changed since the last analysis (check --watch)
+    _HOLDS.clear()
 
 
 def budget_left() -> int:
@@ -200,15 +218,44 @@ def can_hold(expr: Expr, domain: Domain, want: bool = True) -> bool:
     Bounded work: at most SEARCH_LIMIT states per call and PACK_LIMIT per pack; past either,
     or when a constant folds to infinity, the answer is the safe one (True: no warning).
     """
+    key = _holds_key(expr, domain, want) if _budget[0] >= SEARCH_LIMIT else None
+    if key is not None and key in _HOLDS:
+        return _HOLDS[key]
     try:
         found, exact = _search([(expr, want)], domain)
         if found is not None:
-            return True
-        if exact:
-            return False
-        return _Abstract(domain).possible(parse(expr.source), want)
+            answer = True
+        elif exact:
+            answer = False
+        else:
+            answer = _Abstract(domain).possible(parse(expr.source), want)
     except _MATH_ERRORS:
-        return True
+        answer = True
+    if key is not None:
+        _HOLDS[key] = answer
+    return answer
+
+
+# Answers of can_hold in this analysis. The answer depends only on the expression's text and
+# on what the domain says of the names it reads, so a condition asked again where those are
+# the same (the commonest case: a campaign repeats its conditions) is not searched again.
+# Only answers reached with a whole search budget are kept, so a kept answer is always what
+# the search would find again.
+_HOLDS: dict[tuple[Any, ...], bool] = {}
+
+
+def _holds_key(expr: Expr, domain: Domain, want: bool) -> tuple[Any, ...]:
+    parts: list[Any] = [expr.source, want]
+    for atom in _atoms(expr.source, frozenset()):
+        if atom.kind == "number":  # a bare name: a number or a text, as the domain says
+            name = atom.key
+            parts.append((name, name in domain.texts, domain.texts.get(name),
+                          domain.fixed.get(name), domain.ranges.get(name)))
+        elif atom.kind == "date":
+            parts.append(domain.dates)
+        else:
+            parts.append(domain.truth(atom))
+    return tuple(parts)
 
 
 def witness(goals: list[tuple[Expr, bool]], domain: Domain) -> dict[str, Any] | None:

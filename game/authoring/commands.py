@@ -202,12 +202,13 @@ def cmd_new_branch(args: argparse.Namespace, parser: argparse.ArgumentParser,
     return 0
 
 
-def lint_problems(story: Any, strict: bool = False) -> list[Any]:
-    """The check warnings for a loaded story; `strict` adds the codex's missing people."""
+def lint_problems(story: Any, strict: bool = False, analysis: Any = None) -> list[Any]:
+    """The check warnings for a loaded story; `strict` adds the codex's missing people;
+    `analysis` stands in for game/authoring/lint.py's `lint` (check keeps its result)."""
     from game.authoring.codexlint import codex_warnings
     from game.authoring.lint import lint
 
-    return [*lint(story), *codex_warnings(story, strict)]
+    return [*(analysis or lint)(story), *codex_warnings(story, strict)]
 
 
 def run_transcripts(args: argparse.Namespace, story: Any) -> int:

@@ -45,10 +45,18 @@ def lint(story: Story) -> list[Problem]:
     The analysis of conditions has a budget per pack (analysis.PACK_LIMIT states); a pack that
     spends it gets one warning saying that some warnings may be missing.
     """
+    import gc
+
     from game.authoring import analysis
 
     analysis.reset_budget()
-    problems = _Linter(story).run()
+    was_enabled = gc.isenabled()
+    gc.disable()  # the analysis makes many short-lived objects and no cycles worth a collection
+    try:
+        problems = _Linter(story).run()
+    finally:
+        if was_enabled:
+            gc.enable()
     if analysis.budget_left() <= 0:
         where = SourceRef(story.files[0] if story.files else "content")
         problems.append(Problem(where, f"the conditions took more than "
@@ -231,6 +239,9 @@ class _Linter:
         self.text_domain = {name: None if values is None else frozenset(values)
                             for name, values in self.facts.text_values.items()}
         self.choice_keys = {f"{n.id}.{c.id}" for n in story.nodes.values() for c in n.choices}
+        # what each choice sets and where it leads, worked out once for every round
+        self.moves = {n.id: [(c, _choice_flags(c), _gotos(c)) for c in n.choices]
+                      for n in story.nodes.values()}
         self.reaches = [self.reach(scenario) for scenario in story.scenarios]
         self.reachable = {n for r in self.reaches for n in r.low}
         self.open = {pair for r in self.reaches for pair in r.open}
@@ -310,18 +321,21 @@ class _Linter:
         for node_id in list(reach.low):
             node = self.nodes[node_id]
             low, high = reach.low[node_id], reach.high[node_id]
-            domain = self.domain(reach, low, high)
+            domain: Domain | None = None  # made only for a node whose choices have conditions
             if node.enter is not None:
                 reach.sets.setdefault(node_id, set()).update(node.enter.set)
             if all(c.when is not None for c in node.choices):
                 reach.passes.add(node_id)  # all may be locked: "let events take their course"
-            for choice in node.choices:
-                if choice.when is not None and not can_hold(choice.when, domain):
-                    continue
+            for choice, flags, gotos in self.moves[node_id]:
+                if choice.when is not None:
+                    if domain is None:
+                        domain = self.domain(reach, low, high)
+                    if not can_hold(choice.when, domain):
+                        continue
                 reach.open.add((node_id, choice.id))
                 reach.open_keys.setdefault(node_id, set()).add(f"{node_id}.{choice.id}")
-                reach.sets.setdefault(node_id, set()).update(_choice_flags(choice))
-                for goto in _gotos(choice):
+                reach.sets.setdefault(node_id, set()).update(flags)
+                for goto in gotos:
                     if goto is None:
                         reach.passes.add(node_id)
                     elif goto in self.nodes:

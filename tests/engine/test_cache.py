@@ -1,7 +1,13 @@
-"""The compiled-content cache: a warm load equals a cold one, and is never stale."""
+"""The compiled-content cache: a warm load equals a cold one, and is never stale.
+
+A clean load stores each plain event file's nodes (`files/`); loading the same content again
+takes them from there (parsing only game.yaml and the files that changed) and then also stores
+the whole story, which the third load reads without parsing anything.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -14,6 +20,7 @@ from game import cache
 from game.engine import Game
 from game.errors import Problem, SourceRef
 from game.loader import load_story, load_with_problems
+from game.model import Expr
 
 from conftest import FIRST_NODE, MINI
 
@@ -44,6 +51,27 @@ def entries(folder):
     return sorted(folder.glob("*.pickle")) if folder.is_dir() else []
 
 
+def shape(value):
+    """A story as plain nested tuples, to compare two loads exactly (an expression by its
+    source, place and date use, not by its function object)."""
+    if isinstance(value, Expr):
+        return ("expr", value.source, value.where, value.uses_date)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,
+                *((f.name, shape(getattr(value, f.name))) for f in dataclasses.fields(value)))
+    if isinstance(value, dict):
+        return ("dict", *((k, shape(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, *(shape(v) for v in value))
+    if isinstance(value, (set, frozenset)):
+        return ("set", *sorted(value))
+    return value
+
+
+def names(parses):
+    return sorted(os.path.basename(path) for path in parses)
+
+
 def play(story, picks=30):
     game = Game.new(story, seed=3)
     for _ in range(picks):
@@ -57,17 +85,25 @@ def play(story, picks=30):
 def test_second_load_comes_from_the_cache_and_plays_the_same(cache_home, parses, tmp_path):
     folder = shutil.copytree(MINI, tmp_path / "mini")
     cold = load_story([folder])
-    assert parses and len(entries(cache_home)) == 1
+    assert names(parses) == ["1917.yaml", "1918.yaml", "game.yaml"]
+    assert entries(cache_home) == [] and len(entries(cache_home / "files")) == 2
+    parses.clear()
+    parts = load_story([folder])
+    assert names(parses) == ["game.yaml"]  # the event files' nodes came from their entries
+    assert len(entries(cache_home)) == 1  # the same content twice: now the whole story too
     parses.clear()
     warm = load_story([folder])
     assert parses == []  # nothing parsed: the story came from the entry
-    assert warm is not cold
-    assert list(warm.nodes) == list(cold.nodes)
-    assert warm.content_hash == cold.content_hash
-    assert warm.files == cold.files
-    node = next(n for n in warm.nodes.values() if n.when is not None)
-    assert node.when.where == cold.nodes[node.id].when.where
-    assert play(warm) == play(cold)  # expressions, templates and effects all work
+    for story in (parts, warm):
+        assert story is not cold
+        assert shape(story) == shape(cold)
+        assert list(story.nodes) == list(cold.nodes)
+        assert [n.order for n in story.nodes.values()] == [n.order for n in cold.nodes.values()]
+        assert story.content_hash == cold.content_hash
+        assert story.files == cold.files
+        node = next(n for n in story.nodes.values() if n.when is not None)
+        assert node.when.where == cold.nodes[node.id].when.where
+        assert play(story) == play(cold)  # expressions, templates and effects all work
 
 
 def test_a_changed_file_is_never_served_stale(cache_home, tmp_path, make_content):
@@ -101,7 +137,9 @@ def test_a_renamed_file_is_reported_under_its_new_name(cache_home, make_content)
 def test_a_deleted_cache_folder_is_rebuilt_silently(cache_home, make_content, capsys):
     folder = make_content()
     load_story([folder])
+    load_story([folder])
     shutil.rmtree(cache_home)
+    assert set(load_story([folder]).nodes) == {"first"}
     assert set(load_story([folder]).nodes) == {"first"}
     assert len(entries(cache_home)) == 1
     assert capsys.readouterr() == ("", "")
@@ -117,21 +155,28 @@ def test_a_corrupt_entry_is_a_miss_and_is_rewritten(cache_home, make_content, pa
                                                     damage):
     folder = make_content()
     load_story([folder])
+    load_story([folder])
     [entry] = entries(cache_home)
+    [part] = entries(cache_home / "files")
     entry.write_bytes(damage(entry.read_bytes()))
+    part.write_bytes(damage(part.read_bytes()))
     parses.clear()
     assert set(load_story([folder]).nodes) == {"first"}
-    assert parses  # read from the YAML again
+    assert names(parses) == ["events.yaml", "game.yaml"]  # read from the YAML again
     assert capsys.readouterr() == ("", "")
     parses.clear()
     load_story([folder])
-    assert parses == []  # and the rewritten entry serves the next load
+    parses.clear()
+    load_story([folder])
+    assert parses == []  # and the rewritten entries serve the next loads
 
 
 def test_an_entry_holding_anything_but_content_is_refused(cache_home, make_content, capfd):
     folder = make_content()
     load_story([folder])
+    load_story([folder])
     [entry] = entries(cache_home)
+    [part] = entries(cache_home / "files")
 
     class Hostile:
         def __reduce__(self):
@@ -139,6 +184,7 @@ def test_an_entry_holding_anything_but_content_is_refused(cache_home, make_conte
 
     payload = pickle.dumps(("k", Hostile(), []))
     entry.write_bytes(cache._MAGIC + hashlib.sha256(payload).digest() + payload)
+    part.write_bytes(cache._MAGIC + hashlib.sha256(payload).digest() + payload)
     story, _ = load_with_problems([folder])
     assert story is not None and set(story.nodes) == {"first"}
     assert "owned" not in capfd.readouterr().out
@@ -148,7 +194,7 @@ def test_content_with_errors_is_not_cached(cache_home, make_content):
     folder = make_content(FIRST_NODE.replace("title: First", "title: First\n  bogus: 1"))
     story, problems = load_with_problems([folder])
     assert story is None and problems
-    assert entries(cache_home) == []
+    assert entries(cache_home) == [] and entries(cache_home / "files") == []
     again, problems_again = load_with_problems([folder])
     assert [p.message for p in problems_again] == [p.message for p in problems]
 
@@ -175,10 +221,13 @@ def test_an_unwritable_cache_folder_does_not_stop_loading(tmp_path, monkeypatch,
     assert set(load_story([make_content()]).nodes) == {"first"}
 
 
-def test_old_entries_are_pruned(cache_home, make_content):
+def test_old_entries_are_pruned(cache_home, make_content, monkeypatch):
+    monkeypatch.setattr(cache, "KEEP_FILES", 5)
     folder = make_content()
     events = folder / "events.yaml"
     for index in range(cache.KEEP + 3):
         events.write_text(FIRST_NODE.replace("Start.", f"Start {index}."), encoding="utf-8")
         load_story([folder])
+        load_story([folder])
     assert len(entries(cache_home)) == cache.KEEP
+    assert len(entries(cache_home / "files")) == 5

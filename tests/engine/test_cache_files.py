@@ -1,0 +1,301 @@
+"""The per-file cache: editing one file recompiles that file only, and every load (and every
+check) equals a load from the YAML exactly: edited, deleted, renamed files, packs layered on,
+edits that change the names other files rely on."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from test_cache import names, shape
+
+import game.loader
+from game import cache
+from game.cli import main
+from game.loader import load_with_problems
+
+from conftest import MINI
+
+PACK_EXTENDS = """\
+name: kirov_pack
+version: "1.0"
+"""
+EXTENSION = """\
+- extends: assembly
+  choices:
+    - id: delay
+      label: Delay it
+      log: The Assembly waits.
+"""
+REPLACEMENT = """\
+- id: peace
+  replace: true
+  date: 1918-03
+  title: Another peace
+  text: A different peace.
+  history: In our timeline Brest-Litovsk was signed on 3 March 1918.
+  choices:
+    - {id: refuse, label: Refuse}
+"""
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("OCTOBERS_CACHE", raising=False)
+    return tmp_path / "xdg" / "many-octobers"
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    calls: list[str] = []
+    real = game.loader.parse_yaml
+
+    def counting(raw, name):
+        calls.append(name)
+        return real(raw, name)
+
+    monkeypatch.setattr(game.loader, "parse_yaml", counting)
+    return calls
+
+
+@pytest.fixture
+def mini(tmp_path):
+    return shutil.copytree(MINI, tmp_path / "mini")
+
+
+def fresh(dirs):
+    """The load without any cache: what every cached load must equal."""
+    return load_with_problems(dirs, use_cache=False)
+
+
+def same_as_fresh(dirs, parses=None):
+    story, problems = load_with_problems(dirs)
+    if parses is not None:
+        parsed = names(parses)
+        parses[:] = parsed  # what the cached load parsed, not the fresh one
+    cold, cold_problems = fresh(dirs)
+    assert shape(story) == shape(cold)
+    assert problems == cold_problems
+    if story is not None:
+        assert [n.order for n in story.nodes.values()] == \
+            [n.order for n in cold.nodes.values()]
+    return story, problems
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_editing_one_file_recompiles_only_that_file(cache_home, parses, mini):
+    load_with_problems([mini])
+    edit(mini / "events" / "1918.yaml", "The peace of {year}.", "A harsh peace in {year}.")
+    parses.clear()
+    story, _ = same_as_fresh([mini], parses)
+    assert parses[:2] == ["1918.yaml", "game.yaml"]  # 1917.yaml came from its entry
+    assert story.nodes["peace"].text[0].template.source == "A harsh peace in {year}."
+
+
+def test_an_edit_that_changes_the_names_others_rely_on_is_seen_everywhere(cache_home, mini):
+    load_with_problems([mini])
+    # 1917.yaml's `goto: assembly` now points at nothing: the error a fresh load gives
+    edit(mini / "events" / "1918.yaml", "id: assembly", "id: assembly_1918")
+    story, problems = same_as_fresh([mini])
+    assert story is None and any("assembly" in p.message for p in problems)
+    edit(mini / "events" / "1918.yaml", "id: assembly_1918", "id: assembly")
+    story, problems = same_as_fresh([mini])
+    assert story is not None and "assembly" in story.nodes
+    # a new flag read in one file and set in another: both files agree again
+    edit(mini / "events" / "1918.yaml", "log: Peace is signed.",
+         "log: Peace is signed.\n      set: [peace_signed]")
+    story, _ = same_as_fresh([mini])
+    assert "peace_signed" in story.flags
+
+
+def test_a_deleted_or_renamed_file(cache_home, mini):
+    load_with_problems([mini])
+    (mini / "events" / "1918.yaml").rename(mini / "events" / "later.yaml")
+    story, _ = same_as_fresh([mini])
+    assert story.nodes["peace"].where.path.endswith("later.yaml")
+    (mini / "events" / "later.yaml").unlink()
+    story, problems = same_as_fresh([mini])  # 1917.yaml's goto to 'assembly' now fails
+    assert story is None and problems
+
+
+def test_a_pack_that_extends_or_replaces_a_cached_files_node(cache_home, parses, mini,
+                                                              tmp_path):
+    load_with_problems([mini])
+    load_with_problems([mini])  # every event file is now in the per-file cache
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(PACK_EXTENDS, encoding="utf-8")
+    (pack / "more.yaml").write_text(EXTENSION, encoding="utf-8")
+    parses.clear()
+    story, _ = same_as_fresh([mini, pack], parses)
+    assert "1918.yaml" in parses and "1917.yaml" not in parses  # the extended file is read
+    assert [c.id for c in story.nodes["assembly"].choices] == ["dissolve", "submit", "delay"]
+    (pack / "more.yaml").write_text(REPLACEMENT, encoding="utf-8")
+    story, _ = same_as_fresh([mini, pack])
+    assert story.nodes["peace"].title.source == "Another peace"
+    story, _ = same_as_fresh([mini, pack])  # and again, from the entries just written
+    assert story.nodes["peace"].title.source == "Another peace"
+    story, _ = same_as_fresh([mini])  # the base alone is untouched by the pack's entries
+    assert story.nodes["peace"].title.source == "Peace"
+
+
+def test_a_duplicate_id_across_a_cached_file_is_reported_as_fresh(cache_home, mini):
+    load_with_problems([mini])
+    (mini / "events" / "copy.yaml").write_text(
+        (mini / "events" / "1918.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    story, problems = same_as_fresh([mini])
+    assert story is None and any("already used" in p.message for p in problems)
+
+
+def check_output(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["check", *argv])
+    return code, out.getvalue()
+
+
+def test_check_gives_what_a_fresh_check_gives_and_keeps_the_result(cache_home, mini,
+                                                                   monkeypatch):
+    def fresh_check(*argv):
+        monkeypatch.setenv("OCTOBERS_CACHE", "0")
+        try:
+            return check_output(*argv)
+        finally:
+            monkeypatch.delenv("OCTOBERS_CACHE")
+
+    first = check_output("--content", str(mini))
+    assert first == fresh_check("--content", str(mini))
+    # the check's result, and the analysis's warnings under a key of what it read
+    assert len(list((cache_home / "checks").glob("*.pickle"))) == 2
+    loads: list[object] = []
+    monkeypatch.setattr(game.loader._Loader, "build", lambda *a: loads.append(a))
+    assert check_output("--content", str(mini)) == first  # unchanged: no story is built
+    assert loads == []
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home.parent))
+    monkeypatch.delenv("OCTOBERS_CACHE", raising=False)
+    edit(mini / "events" / "1918.yaml", "date: 1918-03", "date: 1911-03")  # goes into the past
+    for argv in (("--content", str(mini)), ("--content", str(mini), "--format", "json"),
+                 ("--content", str(mini), "--no-warnings")):
+        assert check_output(*argv) == fresh_check(*argv)
+        assert check_output(*argv) == fresh_check(*argv)  # from the stored result
+
+
+def test_damaged_check_results_are_a_miss(cache_home, mini):
+    first = check_output("--content", str(mini))
+    entries = sorted((cache_home / "checks").glob("*.pickle"))
+    assert len(entries) == 2
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:-10])
+    assert check_output("--content", str(mini)) == first  # checked afresh
+    assert all(os.path.getsize(e) > len(cache._MAGIC) + 32 for e in entries)  # rewritten
+    assert check_output("--content", str(mini)) == first
+
+
+def test_an_edit_to_prose_only_reuses_the_analysis_and_any_other_edit_runs_it(cache_home,
+                                                                             mini, monkeypatch):
+    import game.authoring.lint as lint
+
+    runs: list[int] = []
+    real = lint.lint
+
+    def counting(story):
+        runs.append(1)
+        return real(story)
+
+    monkeypatch.setattr(lint, "lint", counting)
+
+    def fresh_check():
+        monkeypatch.setenv("OCTOBERS_CACHE", "0")
+        try:
+            return check_output("--content", str(mini))
+        finally:
+            monkeypatch.delenv("OCTOBERS_CACHE")
+
+    check_output("--content", str(mini))
+    assert runs == [1]
+    events = mini / "events" / "1918.yaml"
+    for old, new, analysed in (
+            ("title: Peace", "title: A harsh peace", False),  # prose: the same warnings
+            ("label: Sign", "label: Sign it", False),
+            ("log: Peace is signed.", "log: Peace, signed.", False),
+            ("effects: {stability: +3}", "effects: {stability: +4}", True),  # a fact
+            ("history: In our timeline Brest", "history: Brest", False),
+            ("date: 1918-03", "date: 1911-03", True)):
+        runs.clear()
+        edit(events, old, new)
+        assert check_output("--content", str(mini)) == fresh_check(), (old, new)
+        assert runs == ([1, 1] if analysed else [1]), (old, new)  # the fresh check runs it
+
+
+TEXT_EXTENSION = """\
+- extends: peace
+  text:
+    - text: A pack's paragraph about the peace.
+"""
+
+
+def test_a_pack_that_adds_text_never_leaks_into_the_base_files_entry(cache_home, parses, mini,
+                                                                      tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(PACK_EXTENDS, encoding="utf-8")
+    (pack / "more.yaml").write_text(TEXT_EXTENSION, encoding="utf-8")
+    for _ in range(3):
+        story, _ = same_as_fresh([mini, pack])
+        texts = [p.template.source for p in story.nodes["peace"].text]
+        assert texts[-1] == "A pack's paragraph about the peace."
+    parses.clear()
+    story, _ = same_as_fresh([mini], parses)
+    assert "1917.yaml" not in parses  # from its entry, stored while the pack was loaded
+    assert [p.template.source for p in story.nodes["peace"].text] == ["The peace of {year}."]
+    assert story.changes == ()
+
+
+def test_every_model_field_is_either_in_the_analysis_key_or_declared_left_out():
+    import dataclasses
+
+    import game.model as model
+    from game.authoring.checking import ANALYSED, NOT_ANALYSED
+
+    for name in ANALYSED.keys() | NOT_ANALYSED.keys():
+        fields = {f.name for f in dataclasses.fields(getattr(model, name))}
+        assert fields == ANALYSED[name] | NOT_ANALYSED[name], name
+        assert not ANALYSED[name] & NOT_ANALYSED[name], name
+    reachable = {"Story", "Variable", "TextVariable", "Scenario", "Node", "Paragraph", "Choice",
+                 "Outcome", "Effect", "Ending", "Expr", "Template"}
+    assert reachable <= ANALYSED.keys()
+
+
+def test_planted_entries_of_every_kind_are_refused(cache_home, mini, capfd):
+    import hashlib
+    import pickle
+
+    class Hostile:
+        def __reduce__(self):
+            return os.system, ("echo owned",)
+
+    first = check_output("--content", str(mini))
+    load_with_problems([mini])  # the names entry and the whole story exist too
+    planted = 0
+    for kind in ("", cache.FILES, cache.NAMES, cache.CHECKS):
+        for entry in (cache_home / kind).glob("*.pickle"):
+            key = entry.name  # unsealed, or sealed with the right key format but not ours
+            payload = pickle.dumps((key, Hostile(), [], ()))
+            entry.write_bytes(cache._MAGIC + hashlib.sha256(payload).digest() + payload)
+            planted += 1
+    assert planted >= 5
+    assert check_output("--content", str(mini)) == first
+    story, _ = same_as_fresh([mini])
+    assert story is not None
+    assert "owned" not in capfd.readouterr().out
