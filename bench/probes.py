@@ -196,9 +196,36 @@ def tui_memory(dirs: str) -> dict[str, Any]:
             "rss_max_sampled_kb": max(samples or [now])}
 
 
+def codex(dirs: str, games: str) -> dict[str, Any]:
+    """The codex's costs in play: working out what a finished game has met (a replay of its
+    path, as the codex screen does when it opens) and marking a scene's first mentions (as
+    the game screen does on every scene)."""
+    from game import codex as codex_module
+    from game.loader import load_story
+
+    story = load_story(_dirs(dirs))
+    met_ms: list[float] = []
+    link_us: list[float] = []
+    for seed in range(int(games)):
+        game = _random_game(story, seed)
+        codex_module._met.cache_clear()
+        started = time.perf_counter()
+        codex_module.met(game)
+        met_ms.append((time.perf_counter() - started) * 1000)
+        replay = type(game).from_origin(story, game.origin)
+        for _, choice_id in game.path:
+            text = replay.scene().text
+            started = time.perf_counter()
+            codex_module.link_mentions(story, text)
+            link_us.append((time.perf_counter() - started) * 1e6)
+            replay.step(choice_id)
+    return {"entries": len(story.codex), "met_ms": statistics.median(met_ms),
+            "link_us": statistics.median(link_us)}
+
+
 PROBES: dict[str, Callable[..., dict[str, Any]]] = {
     "cli": cli, "load": load, "turns": turns, "play": play, "saves": saves,
-    "tui_memory": tui_memory,
+    "tui_memory": tui_memory, "codex": codex,
 }
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ PEERS = Path(os.environ.get("OCTOBERS_PEERS", REPO.parent / "shared" / "peers"))
 INKJS = Path(os.environ.get("INKJS", REPO / ".peers" / "ink" / "node_modules" / "inkjs"))
 PROBES = REPO / "bench" / "probes.py"
 SHIPPED = REPO / "content"
-SECTIONS = ("startup", "tui", "load", "turn", "simulate", "audit", "peers", "saves",
+SECTIONS = ("startup", "tui", "load", "turn", "simulate", "audit", "peers", "saves", "codex",
             "memory")
 
 
@@ -279,6 +279,28 @@ def bench_turn(table: Table, runs: int, count: int) -> None:
               runs=samples, note=f"{big / shipped:.2f}x the shipped campaign")
 
 
+def bench_codex(table: Table, runs: int) -> None:
+    """What the codex costs: loading, a turn, and the two things the screens do with it."""
+    bare = WORK / "campaign-without-codex"
+    shutil.rmtree(bare, ignore_errors=True)
+    shutil.copytree(SHIPPED, bare, ignore=shutil.ignore_patterns("codex"))
+    env = child_env(WORK / "cache-codex")
+    for folder, what in ((SHIPPED, "with"), (bare, "without")):
+        value, samples = median_of(runs, lambda f=folder: probe(
+            "load", str(f), "nocache", env=env)["load_s"])
+        table.add("codex", f"shipped campaign: load + validate (no cache), {what} its codex",
+                  value, "s", runs=samples)
+    for folder, what in ((SHIPPED, "with"), (bare, "without")):
+        value, samples = median_of(runs, lambda f=folder: probe(
+            "turns", str(f), "2000")["median_us"])
+        table.add("codex", f"turn, {what} the codex", value, "us", "< 100 µs", value < 100,
+                  runs=samples)
+    found = probe("codex", str(SHIPPED), "20")
+    table.add("codex", f"what a finished game has met ({found['entries']} entries; "
+                       "on opening the codex)", found["met_ms"] / 1000, "s")
+    table.add("codex", "marking a scene's first mentions", found["link_us"], "us")
+
+
 def bench_simulate(table: Table, runs: int, games: int) -> None:
     def rate(jobs: int, n: int = games) -> float:
         done = subprocess.run([*octobers(), "simulate", "-n", str(n), "--seed", "1",
@@ -467,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
         ("peers", lambda: bench_peers(table, runs, 150 if args.quick else 300)),
         ("saves", lambda: bench_saves(table, runs)),
         ("memory", lambda: bench_memory(table, runs)),
+        ("codex", lambda: bench_codex(table, runs)),
     ]
     for name, step in steps:
         if name in only:

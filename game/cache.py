@@ -52,8 +52,8 @@ KEY_BYTES = 32
 KEEP = 8  # entries kept; older ones are removed when a new one is written
 _MAGIC = b"many-octobers-cache\n"
 # The modules whose code decides what a content folder compiles to.
-_CODE = ("__init__.py", "cache.py", "errors.py", "expressions.py", "loader.py", "model.py",
-         "packs.py", "schema.py", "text.py", "yamlsrc.py")
+_CODE = ("__init__.py", "cache.py", "codexload.py", "errors.py", "expressions.py", "loader.py",
+         "model.py", "packs.py", "schema.py", "text.py", "yamlsrc.py")
 
 
 def enabled() -> bool:

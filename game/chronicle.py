@@ -98,6 +98,21 @@ def stats_rows(game: Game) -> list[tuple[str, list[int]]]:
     return rows
 
 
+def who_became_what(game: Game) -> list[str]:
+    """The main figures met, this timeline against ours, as a Markdown table (or nothing)."""
+    from game.codex import who_became_what as rows
+
+    found = rows(game)
+    if not found:
+        return []
+
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
+    return ["| Who | In this timeline | In ours |", "| :--- | :--- | :--- |",
+            *(f"| {cell(name)} | {cell(here)} | {cell(ours)} |" for name, here, ours in found)]
+
+
 def chronicle(game: Game) -> str:
     """The whole run as Markdown: timeline by year, the stats table, the ending."""
     story = game.story
@@ -144,6 +159,9 @@ def chronicle(game: Game) -> str:
     reasons = how_you_got_here(game)
     if reasons:
         lines += ["## How you got here", "", *reasons, ""]
+    table = who_became_what(game) if game.over else []
+    if table:
+        lines += ["## Who became what", "", *table, ""]
 
     if game.branches:
         lines += ["## Roads not taken", ""]

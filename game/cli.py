@@ -229,7 +229,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if story is not None and not args.no_warnings:
         from game.authoring.commands import lint_problems
 
-        problems = [*problems, *lint_problems(story)]
+        problems = [*problems, *lint_problems(story, args.strict)]
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     failed = bool(errors) or (args.strict and bool(warnings))

@@ -211,6 +211,7 @@ class Game:
         self.branches: list[Branch] = []
         self.problems: list[str] = []
         self.opening: Arrival | None = None
+        self.unlocked: set[str] = set()  # codex entries opened by `unlock:` effects
         self.outcome: int | None = None  # the outcome drawn at the last decision, if any
         self._forced = {(node, choice): index for node, choice, index in origin.outcomes}
         self._schedule = schedule_for(story)
@@ -529,6 +530,7 @@ class Game:
         game.branches = list(self.branches)
         game.problems = list(self.problems)
         game.opening = self.opening
+        game.unlocked = set(self.unlocked)
         return game
 
     def headline(self) -> str:
@@ -659,6 +661,8 @@ class Game:
             self.flags.update(effect.set)
         if effect.clear:
             self.flags.difference_update(effect.clear)
+        if effect.unlock:
+            self.unlocked.update(effect.unlock)
         for name, template in effect.texts:
             text = self.text(template)
             if len(text) > MAX_TEXT_LENGTH:  # e.g. {echo}{echo} on a loop: it would double

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from game import __version__, cache
+from game.codexload import build_codex
 from game.engine import MAX_TEXT_LENGTH
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
@@ -40,9 +41,9 @@ from game.text import TemplateError, parse_template
 from game.yamlsrc import MAX_FILE_BYTES, YMap, YSeq, YStr, parse_yaml, read_yaml
 
 GAME_KEYS = ("title", "description", "variables", "texts", "flags", "scenarios", "endings",
-             "unreachable")
+             "codex", "codex_ignore", "unreachable")
 PACK_KEYS = ("name", "version", "description", "requires", "variables", "texts", "flags",
-             "scenarios", "endings", "unreachable")
+             "scenarios", "endings", "codex", "codex_ignore", "unreachable")
 VARIABLE_KEYS = ("label", "start", "min", "max", "shown", "description", "danger", "reveal")
 DANGER_KEYS = ("below", "above", "warning")
 REVEAL_KEYS = ("flag", "date")
@@ -53,7 +54,8 @@ NODE_KEYS = ("id", "date", "until", "when", "priority", "title", "text", "histor
              "choices",
              "replace")
 EXTEND_KEYS = ("extends", "choices", "text", "hide")
-EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto")
+EVENT_FILE_KEYS = ("nodes", "endings", "codex")  # an event file written as a mapping
+EFFECT_KEYS = ("effects", "assign", "set", "clear", "texts", "log", "goto", "unlock")
 CHOICE_KEYS = ("id", "label", "when", "locked", "outcomes", "ai", *EFFECT_KEYS)
 OUTCOME_KEYS = ("id", "weight", *EFFECT_KEYS)
 PARAGRAPH_KEYS = ("id", "when", "text")
@@ -297,6 +299,8 @@ class _Loader:
         self.raw_scenarios: list[tuple[Any, Reader]] = []
         self.raw_endings: list[tuple[Any, Reader]] = []
         self.raw_reveals: list[tuple[str, Any, Reader]] = []
+        self.raw_codex: list[tuple[Any, Reader]] = []
+        self.codex_ignore: set[str] = set()
         self.raw_unreachable: list[tuple[Any, Reader]] = []
         self.read_world(top, r, "game.yaml")
         manifests = []
@@ -315,6 +319,7 @@ class _Loader:
             check_requirements(pack, file.reader, manifest, file.layer, str(title), __version__,
                                loaded)
         self.collect_nodes()
+        self.codex_ids = {str(e.get("id")) for e, _ in self.raw_codex if isinstance(e, YMap)}
         self.flags = set(self.declared_flags)
         self.collect_flags()
         self.resolve_reveals()
@@ -333,14 +338,15 @@ class _Loader:
                 nodes[node.id] = node
         endings = self.build_endings()
         scenarios = self.build_scenarios(nodes)
+        codex = build_codex(self, self.raw_codex)
         unreachable = self.build_unreachable(nodes, endings)
         return Story(
             title=str(title), variables=self.variables, texts=self.text_vars,
             flags=frozenset(self.flags), scenarios=tuple(scenarios), nodes=nodes,
             endings=tuple(endings), content_hash=self.hash.hexdigest()[:16],
             files=tuple(f.display for f in self.files),
-            packs=tuple(display_path(d) for d in self.dirs[1:]),
-            changes=pack_changes(self),
+            packs=tuple(display_path(d) for d in self.dirs[1:]), codex=codex,
+            codex_ignore=frozenset(self.codex_ignore), changes=pack_changes(self),
             unreachable=unreachable,
         )
 
@@ -389,6 +395,12 @@ class _Loader:
         if "endings" in top:
             for item in r.sequence(top["endings"], f"{what}: endings") or []:
                 self.raw_endings.append((item, r))
+        if "codex" in top:
+            for item in r.sequence(top["codex"], f"{what}: codex") or []:
+                self.raw_codex.append((item, r))
+        if "codex_ignore" in top:  # names `check --strict` should not ask a codex entry for
+            for name in r.sequence(top["codex_ignore"], f"{what}: codex_ignore") or []:
+                self.codex_ignore.add(str(name))
         if "unreachable" in top:
             for item in r.sequence(top["unreachable"], f"{what}: unreachable") or []:
                 self.raw_unreachable.append((item, r))
@@ -511,9 +523,12 @@ class _Loader:
             data = file.data
             if isinstance(data, YStr) and data.is_null:
                 continue
-            if isinstance(data, YMap) and ("nodes" in data or "endings" in data) \
-                    and "id" not in data:
-                r.keys(data, ("nodes", "endings"), "event file")
+            if isinstance(data, YMap) and ("nodes" in data or "endings" in data
+                                           or "codex" in data) and "id" not in data:
+                r.keys(data, EVENT_FILE_KEYS, "event file")
+                for item in (r.sequence(data["codex"], "codex") or []) \
+                        if "codex" in data else []:
+                    self.raw_codex.append((item, r))
                 items = list(r.sequence(data["nodes"], "nodes") or []) if "nodes" in data else []
                 for item in (r.sequence(data["endings"], "endings") or []) \
                         if "endings" in data else []:
@@ -722,8 +737,20 @@ class _Loader:
             assign=self.amounts(r, spec, "assign", what),
             set=self.flag_list(r, spec, "set", what),
             clear=self.flag_list(r, spec, "clear", what),
-            texts=tuple(texts), log=log, goto=goto,
+            texts=tuple(texts), log=log, goto=goto, unlock=self.unlock_list(r, spec, what),
         )
+
+    def unlock_list(self, r: Reader, spec: YMap, what: str) -> tuple[str, ...]:
+        """`unlock: [codex ids]`: codex entries an effect opens without a mention."""
+        if "unlock" not in spec:
+            return ()
+        out = []
+        for entry in r.id_list(spec["unlock"], f"{what}: unlock"):
+            if entry not in self.codex_ids:
+                r.error(entry, f"{what}: unknown codex entry '{entry}'"
+                               f"{suggest(entry, self.codex_ids)}")
+            out.append(str(entry))
+        return tuple(out)
 
     def build_node(self, raw: _RawNode, order: int) -> Node | None:
         spec, r = raw.raw, raw.file.reader

@@ -138,6 +138,7 @@ class Effect:
     texts: tuple[tuple[str, Template], ...] = ()
     log: Template | None = None
     goto: str | None = None
+    unlock: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,31 @@ class Scenario:
     texts: tuple[tuple[str, str], ...] = ()
 
 
+CODEX_KINDS = ("person", "party", "institution", "place", "term")
+
+
+@dataclass(frozen=True)
+class CodexEntry:
+    """A codex entry: a person, party, institution, place or term the story names.
+
+    `sections` and `fate` are paragraphs with optional conditions, like a node's text, so an
+    entry says what became of its subject in the player's timeline; `history` says what
+    became of it in ours. `aliases` are the forms in which the text mentions it.
+    """
+
+    id: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+    summary: str
+    where: SourceRef
+    sections: tuple[Paragraph, ...] = ()
+    fate: tuple[Paragraph, ...] = ()
+    history: str = ""
+    fate_ours: str = ""
+    main: bool = False
+
+
 @dataclass(frozen=True)
 class PackChange:
     """One thing a pack does to the content beneath it (for `check`'s summary)."""
@@ -240,6 +266,8 @@ class Story:
     content_hash: str
     files: tuple[str, ...] = ()
     packs: tuple[str, ...] = ()
+    codex: tuple[CodexEntry, ...] = ()
+    codex_ignore: frozenset[str] = frozenset()
     changes: tuple[PackChange, ...] = ()  # what each pack adds to or hides in earlier layers
     unreachable: frozenset[str] = frozenset()  # ids `unreachable:` lists: never reached on purpose
 

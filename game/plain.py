@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from game import codex
 from game.chronicle import (
     chronicle,
     chronicle_name,
@@ -33,7 +34,7 @@ from game.chronicle import (
 )
 from game.engine import ChoiceView, Game, TurnResult
 from game.errors import GameError, SaveError
-from game.model import MONTHS, Story, format_date
+from game.model import CODEX_KINDS, MONTHS, Story, format_date
 from game.output import printable
 from game.plaintext import MIN_WIDTH, inline_text, markdown_lines, wrap_line
 from game.progress import discovered, record_ending
@@ -443,6 +444,12 @@ class PlainSession:
             self.say()
             self.say("How you got here")
             self.say_markdown("\n".join(reasons))
+        figures = codex.who_became_what(game)
+        if figures:
+            self.say()
+            self.say("Who became what (this timeline; ours)")
+            for who, here, ours in figures:
+                self.say(f"- {who}: {here}; in ours, {ours}", hang="  ")
         self.say()
         if game.ending_id is not None:
             record_ending(self.store.folder, game.story, game.ending_id)
@@ -616,9 +623,27 @@ class PlainSession:
             self.say(inline_text(text))
 
     def cmd_codex(self, name: str) -> None:
-        """c NAME : a codex entry. No content has a codex yet: when the story gains one, this
-        looks NAME up in it (c alone lists the entries)."""
-        self.say("There is no codex in this content.")
+        """c NAME : a codex entry met so far, by any of its names (c alone lists them)."""
+        game = self.game
+        if not game.story.codex:
+            self.say("There is no codex in this content.")
+            return
+        met, total = codex.counts(game)
+        if not name:
+            self.say(f"The codex: {met} of {total} met.")
+            for kind in CODEX_KINDS:
+                entries = codex.opened(game, kind)
+                if entries:
+                    self.say(f"{codex.KIND_LABELS[kind]}: "
+                             + ", ".join(e.name for e in entries) + ".", hang="  ")
+            self.say("Type c and a name to read an entry, e.g. c "
+                     f"{codex.opened(game)[0].aliases[-1] if met else 'Lenin'}.")
+            return
+        entry, why = codex.find(game.story, name, among=codex.met(game))
+        if entry is None:
+            self.say(why[0].upper() + why[1:] + ".")
+            return
+        self.say_markdown(codex.entry_markdown(game, entry))
 
     def cmd_debug(self, argument: str) -> None:
         """d : the debug dump."""

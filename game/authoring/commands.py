@@ -199,11 +199,12 @@ def cmd_new_branch(args: argparse.Namespace, parser: argparse.ArgumentParser,
     return 0
 
 
-def lint_problems(story: Any) -> list[Any]:
-    """The check warnings for a loaded story."""
+def lint_problems(story: Any, strict: bool = False) -> list[Any]:
+    """The check warnings for a loaded story; `strict` adds the codex's missing people."""
+    from game.authoring.codexlint import codex_warnings
     from game.authoring.lint import lint
 
-    return lint(story)
+    return [*lint(story), *codex_warnings(story, strict)]
 
 
 def run_transcripts(args: argparse.Namespace, story: Any) -> int:

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from game import extensions, loader, packs
+from game import codexload, extensions, loader, packs
+from game.model import CODEX_KINDS
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "content.schema.json"
 
@@ -72,7 +73,7 @@ def build_schema() -> dict[str, Any]:
     ref = {name: {"$ref": f"#/$defs/{name}"} for name in (
         "id", "expr", "date", "paragraphs", "effect", "choice", "outcome", "node",
         "extension", "ending", "scenario", "variable", "text_variable", "game", "pack",
-        "event_file")}
+        "event_file", "codex_entry")}
     effect_props: dict[str, Any] = {
         "effects": _doc(_table({"anyOf": [{"type": "integer"}, {"type": "string"}]}),
                         "changes to variables: {stability: +5, industry: \"-x // 2\"}"),
@@ -84,6 +85,7 @@ def build_schema() -> dict[str, Any]:
         "log": _doc(TEXT, "the line written in the timeline"),
         "goto": _doc(ref["id"], "the node (or ending) that comes next, instead of the "
                                 "calendar"),
+        "unlock": _doc(IDS, "codex entries opened without a mention: [entry, ...]"),
     }
     paragraph = {"anyOf": [TEXT, _object(loader.PARAGRAPH_KEYS, {
         "id": ref["id"], "when": ref["expr"], "text": TEXT}, ["text"])]}
@@ -94,6 +96,10 @@ def build_schema() -> dict[str, Any]:
         "flags": {"type": "array", "items": ref["id"]},
         "scenarios": {"type": "array", "items": ref["scenario"]},
         "endings": {"type": "array", "items": ref["ending"]},
+        "codex": _doc({"type": "array", "items": ref["codex_entry"]},
+                      "codex entries: people, parties, institutions, places, terms"),
+        "codex_ignore": _doc({"type": "array", "items": TEXT},
+                             "names check --strict should not ask a codex entry for"),
         "unreachable": _doc({"type": "array", "items": {"type": "string"}},
                             "nodes, choices (node.choice) or endings never reached on purpose; "
                             "simulate leaves them out of coverage"),
@@ -140,6 +146,20 @@ def build_schema() -> dict[str, Any]:
                 "paragraphs, choices or outcomes hidden, by id, while 'when' holds "
                 "(always without one)"),
         }, ["extends"], "a pack's additions to a node of an earlier layer"),
+        "codex_entry": _object(codexload.CODEX_KEYS, {
+            "id": ref["id"],
+            "kind": {"enum": list(CODEX_KINDS)},
+            "name": _doc(TEXT, "the entry's name, as the text writes it"),
+            "aliases": _doc({"type": "array", "items": TEXT},
+                            "other forms of the name the text uses"),
+            "summary": _doc(TEXT, "who or what, in 1-3 sentences"),
+            "sections": _doc(ref["paragraphs"], "paragraphs shown when their 'when' holds"),
+            "fate": _doc(ref["paragraphs"], "the first line whose 'when' holds is the fate "
+                                            "in this timeline"),
+            "fate_ours": _doc(TEXT, "the fate in our timeline, in a few words"),
+            "history": _doc(TEXT, "In our timeline: what really became of it"),
+            "main": _doc(BOOL, "listed in the ending's 'Who became what'")},
+            ["id", "kind", "name", "summary"], "a codex entry"),
         "ending": _object(loader.ENDING_KEYS, {
             "id": ref["id"], "title": TEXT, "text": ref["paragraphs"], "when": ref["expr"],
             "immediate": BOOL}, ["id", "title"]),
@@ -166,10 +186,11 @@ def build_schema() -> dict[str, Any]:
             **world}, description="pack.yaml: a branch pack's manifest"),
         "event_file": {"anyOf": [
             {"type": "array", "items": {"anyOf": [ref["node"], ref["extension"]]}},
-            _object(("nodes", "endings"), {
+            _object(loader.EVENT_FILE_KEYS, {
                 "nodes": {"type": "array", "items": {"anyOf": [ref["node"],
                                                               ref["extension"]]}},
-                "endings": {"type": "array", "items": ref["ending"]}}),
+                "endings": {"type": "array", "items": ref["ending"]},
+                "codex": {"type": "array", "items": ref["codex_entry"]}}),
             ref["node"], ref["extension"]],
             "description": "an event file: a list of nodes and extends: blocks"},
     }

@@ -77,6 +77,8 @@ NAMED_SCREENS: dict[str, tuple[str, str]] = {
     "load": ("game.tui.screens.saves", "LoadScreen"),
     "ending": ("game.tui.screens.ending", "EndingScreen"),
     "union": ("game.tui.screens.union", "UnionScreen"),
+    "codex": ("game.tui.screens.codex", "CodexScreen"),
+    "people": ("game.tui.screens.codex", "PeopleScreen"),
 }
 """Screens opened by name: name -> (module, class). Part of the contract between screens."""
 
@@ -407,7 +409,7 @@ class OctobersApp(App[int]):
 
     def action_show(self, name: str) -> None:
         """Open a named screen (timeline, save, load)."""
-        if name in ("timeline", "save", "union") and self.game is None:
+        if name in ("timeline", "save", "union", "codex", "people") and self.game is None:
             self.notify("Start or continue a game first.", severity="warning")
             return
         self.show(name)
@@ -423,6 +425,11 @@ class OctobersApp(App[int]):
             yield SystemCommand("State of the Union",
                                 "Every stat you can see, its trend and its danger zone (u)",
                                 lambda: self.action_show("union"))
+            if self.story.codex:
+                yield SystemCommand("Codex", "The people, parties and terms met so far (c)",
+                                    lambda: self.action_show("codex"))
+                yield SystemCommand("People", "Everyone met: what became of them, here and "
+                                              "in our timeline", lambda: self.action_show("people"))
         export = getattr(screen, "action_export", None)
         if export is not None:  # the ending screen
             yield SystemCommand("Export chronicle",

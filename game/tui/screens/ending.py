@@ -1,7 +1,8 @@
 """The ending: its title and epilogue, the final values, a chart of the years, the timeline.
 
 Under the final values, "How you got here" lists the decisions that most shaped the ending
-(game/why.py: date, event, choice and why). `u` opens the State of the Union.
+(game/why.py: date, event, choice and why), and "Who became what" sets the main figures'
+fates in this timeline against ours (game/codex.py). `u` opens the State of the Union.
 `e` exports the run as a Markdown chronicle (`game.chronicle`) into the saves folder; `t`
 opens the timeline, from which the player can still return to any decision; Escape goes back
 to the title. Reaching this screen records the ending in the "endings discovered" file, so a
@@ -25,6 +26,7 @@ from game.chronicle import (
     entries_by_year,
     entry_line,
     how_you_got_here,
+    who_became_what,
 )
 from game.engine import Game
 from game.model import format_date
@@ -104,6 +106,10 @@ class EndingScreen(Screen[None]):
             if reasons:
                 yield Static("How you got here", classes="ending-heading")
                 yield Markdown("\n".join(reasons), id="how-you-got-here", open_links=False)
+            table = who_became_what(game)
+            if table:
+                yield Static("Who became what", classes="ending-heading")
+                yield Markdown("\n".join(table), id="who-became-what", open_links=False)
             yield Static("Across the years", classes="ending-heading")
             chart = StatChart(id="ending-chart")
             chart.series = chart_of(game)

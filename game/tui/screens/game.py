@@ -9,8 +9,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Markdown, Static
 
+from game import codex
 from game.engine import Arrival, Change, Game, TurnResult
 from game.model import format_date
 from game.tui.widgets.choice_list import ChoiceList
@@ -45,6 +46,7 @@ def result_line(result: TurnResult | None, arrival: Arrival | None = None) -> Co
 
 
 WIDE = 100
+FOOTER_ROOM_FOR_CODEX = 90
 """The narrowest terminal that has room for the sidebar next to the narrative."""
 
 
@@ -55,6 +57,8 @@ class GameScreen(Screen[None]):
         *[Binding(str(n), f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)],
         Binding("o", "history_note", "In our timeline"),
         Binding("u", "app.show('union')", "Union"),
+        Binding("c", "codex", "Codex"),  # shown in the footer when there is room (check_action)
+        Binding("c", "open_codex", "Codex", show=False),  # the key itself, at any width
         Binding("t", "app.show('timeline')", "Timeline"),
         Binding("s", "app.show('save')", "Save"),
         Binding("l", "app.show('load')", "Load"),
@@ -109,13 +113,13 @@ class GameScreen(Screen[None]):
         if game.over:
             title, epilogue = game.ending_text()
             self._header_text(format_date(game.date), f"The end: {title}")
-            self.query_one(Narrative).show(epilogue)
+            self.query_one(Narrative).show(codex.link_mentions(game.story, epilogue))
             choices.set_choices(())
             choices.display = False
             return
         scene = game.scene()
         self._header_text(scene.date_label, scene.title)
-        self.query_one(Narrative).show(scene.text)
+        self.query_one(Narrative).show(codex.link_mentions(game.story, scene.text))
         choices.display = True
         choices.set_choices(scene.choices)
         choices.focus()
@@ -150,6 +154,36 @@ class GameScreen(Screen[None]):
             narrative.scroll_page_up()
         else:
             narrative.scroll_page_down()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`c` is in the footer only with a codex and room for it (90 columns: at 80 the
+        footer is full; the help, the palette and the marked names still lead to it)."""
+        if action == "codex":
+            return bool(self.game.story.codex) and self.size.width >= FOOTER_ROOM_FOR_CODEX
+        return True
+
+    def on_resize(self) -> None:
+        """The footer's keys depend on the width."""
+        self.refresh_bindings()
+
+    def action_open_codex(self) -> None:
+        """`c` at any width."""
+        self.action_codex()
+
+    def action_codex(self, entry: str | None = None) -> None:
+        """`c`: the codex, at the entries this scene names; a name in the text opens its own."""
+        from game.tui.screens.codex import CodexScreen
+
+        if not self.game.story.codex:
+            self.notify("This story has no codex.", severity="warning")
+            return
+        self.app.push_screen(CodexScreen(entry, codex.scene_entries(self.game)))
+
+    def on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
+        """A marked name in the narrative opens its codex entry."""
+        if message.href.startswith("codex:"):
+            message.stop()
+            self.action_codex(message.href.removeprefix("codex:"))
 
     def action_dev_panel(self) -> None:
         """F12: the debug panel (with --dev)."""

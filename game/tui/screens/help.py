@@ -37,6 +37,8 @@ KEYS = [
         ("1 – 9", "take that choice"),
         ("↑ ↓, Enter", "take the highlighted choice (or click it)"),
         ("o", "\"In our timeline\": what really happened"),
+        ("c", "codex: the people, parties and terms met so far, in your timeline and ours "
+              "(/ searches, p lists the people); a marked name in the text opens its entry"),
         ("u", "State of the Union: every stat you can see, its trend and danger zone, and "
               "what the stats mean (also on the ending screen)"),
         ("t", "timeline: the history so far; return to an earlier decision"),
