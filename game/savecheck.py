@@ -188,6 +188,16 @@ def _start_state(value: Any) -> None:
         pair(item, f"origin state chosen {index + 1}")
 
 
+def _is_time(value: Any) -> bool:
+    """A time in seconds since 1970, within bounds. An int is compared as it is, never made a
+    float: `math.isfinite` of a 400-digit integer raises OverflowError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return 0 <= value <= MAX_SAVED_AT
+
+
 def check(data: Any) -> None:
     """Check a whole save (after its kind and format); raises SaveInvalid on the first fault."""
     if not isinstance(data, dict):
@@ -196,15 +206,10 @@ def check(data: Any) -> None:
     text(data["game"], "the game's title", MAX_TEXT)
     text(data.get("content_hash", ""), "the content hash", MAX_NAME)
     text(data.get("slot", ""), "the slot", MAX_NAME)
-    saved_at = data.get("saved_at", 0)
-    if isinstance(saved_at, bool) or not isinstance(saved_at, int | float) \
-            or not math.isfinite(saved_at) or not 0 <= saved_at <= MAX_SAVED_AT:
+    if not _is_time(data.get("saved_at", 0)):
         _fail("saved_at", "expected a time in seconds since 1970")
     began_at = data.get("began_at")
-    if began_at is not None and (isinstance(began_at, bool)
-                                 or not isinstance(began_at, int | float)
-                                 or not math.isfinite(began_at)
-                                 or not 0 <= began_at <= MAX_SAVED_AT):
+    if began_at is not None and not _is_time(began_at):
         _fail("began_at", "expected a time in seconds since 1970, or null")
     summary = table(data.get("summary", {}), "the summary", 16)
     text(summary.get("date", ""), "the summary's date", MAX_SUMMARY)

@@ -70,6 +70,13 @@ def test_saved_at_out_of_range_is_refused(tmp_path, value):
     refused(tmp_path, text, "saved_at")
 
 
+@pytest.mark.parametrize("key", ["saved_at", "began_at"])
+def test_a_time_of_four_hundred_digits_is_refused_not_a_traceback(tmp_path, key):
+    # math.isfinite(10**400) raises OverflowError: the check must not make the int a float
+    text = as_text(lambda d: d.update({key: 12345})).replace("12345", "1" + "0" * 400)
+    refused(tmp_path, text, key)
+
+
 def test_huge_history_values_are_refused(tmp_path):
     refused(tmp_path, as_text(lambda d: d["history"][0][1].update(stability=10**40)),
             "history record 1 'stability': expected a whole number from -10^15 to 10^15")
