@@ -65,8 +65,8 @@ KEEP_NAMES = 16  # the names of the content as per-file entries were made in
 FILES, CHECKS, NAMES = "files", "checks", "names"  # the sub-folders of the smaller kinds
 _MAGIC = b"many-octobers-cache\n"
 # The modules whose code decides what a content folder compiles to.
-_CODE = ("__init__.py", "cache.py", "codexload.py", "errors.py", "expressions.py", "loader.py",
-         "model.py", "packs.py", "schema.py", "text.py", "yamlsrc.py")
+_CODE = ("__init__.py", "cache.py", "codexload.py", "errors.py", "expressions.py", "facts.py",
+         "loader.py", "model.py", "packs.py", "schema.py", "text.py", "yamlsrc.py")
 
 
 def enabled() -> bool:

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import os
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from game.engine import MAX_TEXT_LENGTH
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
 from game.extensions import extend_node, pack_changes, paragraph_id
+from game.facts import nodes_digest
 from game.model import (
     Choice,
     Danger,
@@ -274,6 +276,7 @@ class _RawNode:
     choices: list[tuple[Any, _File]] = field(default_factory=list)
     extensions: list[tuple[YMap, _File]] = field(default_factory=list)  # `extends:` blocks
     built: Node | None = None  # the node as the per-file cache holds it (raw is a stub)
+    flags_set: list[YStr] | tuple[()] = ()  # then: the flags it sets, at the node's place
 
 
 class _Loader:
@@ -293,6 +296,7 @@ class _Loader:
         self.compiled: dict[tuple[str, str], Expr] = {}
         self.changes: list[PackChange] = []  # what packs' `extends:` add and hide
         self.unknown_reads: list[tuple[int, str, str]] = []  # (problem index, what, flag)
+        self.segments: dict[int, tuple[tuple[Node, ...], bytes]] = {}  # see node_segments
 
     # ---- discovery and reading -------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Problem]]:
@@ -330,6 +334,7 @@ class _Loader:
             if all(f.part is not None or f.role != "events" for f in self.files):
                 cache.store(key, story, self.problems)  # the same content a second time
             self.store_parts()
+            _SEGMENTS[story] = self.segments  # goes with the story
         return story, self.problems
 
     def parse(self, file: _File) -> None:
@@ -719,6 +724,11 @@ class _Loader:
         for scenario, _ in self.raw_scenarios:
             scan(scenario)
         for raw in self.raw_nodes.values():
+            if raw.built is not None:  # a stand-in: its flags, and no misspelt keys
+                for item in raw.flags_set:
+                    self.flags.add(str(item))
+                    self.flag_sets.setdefault(str(item), []).append(item)
+                continue
             scan(raw.raw.get("enter"))
             misspelt = [(c, raw.file) for key in raw.raw.keys() - _NODE_KEY_SET
                         if isinstance(raw.raw[key], YSeq) and suggest(key, ("choices",))
@@ -1115,15 +1125,14 @@ class _Loader:
     def add_stubs(self, file: _File, part: _Part) -> None:
         """Stand-ins for a cached file's nodes: their ids, choice ids and the flags they set,
         which is all that gathering the names reads of them."""
-        for node in part.nodes:
+        for node, flags in zip(part.nodes, part.flags, strict=True):
             if node.id in self.raw_nodes:
                 self.restart = True  # a duplicate id: let a fresh load report it
                 return
             stub = _stub(node.where, YStr(node.id, node.where, True))  # where: the id's place
-            flags = _flags_set(node)
-            if flags:
-                stub["enter"] = _stub(node.where, set=[YStr(f, node.where, True) for f in flags])
             raw = _RawNode(stub, file, node.id, built=node)
+            if flags:  # collect_flags takes them from here, as from an `enter: set:` at the node
+                raw.flags_set = [YStr(f, node.where, True) for f in flags]
             shared = self.choice_stubs  # a choice's stand-in says only its id: one per id
             raw.choices = [(shared.get(c.id) or shared.setdefault(c.id, _stub(c.where, c.id)),
                             file) for c in node.choices]
@@ -1154,6 +1163,7 @@ class _Loader:
                 assert part is not None
                 if part.nodes[0] is raw.built:
                     self.problems.extend(part.problems)  # the file's own warnings, once
+                    self.segments[id(raw.built)] = (part.nodes, part.digest)
                 node = raw.built
                 object.__setattr__(node, "order", order)  # unshared: just unpickled
             else:
@@ -1203,9 +1213,12 @@ class _Loader:
                     or any(self.raw_nodes[n.id].file is not file for n in built):
                 continue  # not plain, or one of its nodes was replaced by a later file
             problems = [*file.parse_problems, *self.problems[start:end]]
+            digest = nodes_digest(built)
+            self.segments[id(built[0])] = (tuple(built), digest)
+            flags = tuple(tuple(_flags_set(n)) for n in built)
             stored |= cache.store_part(file.part_key, cache.FILES,
-                                       (self.interface_key, tuple(built), problems),
-                                       prune=False)
+                                       (self.interface_key, tuple(built), problems, digest,
+                                        flags), prune=False)
         if stored:
             cache.prune_parts(cache.FILES)
             if cache.load_part(self.interface_key, cache.NAMES) is None:
@@ -1274,17 +1287,33 @@ class _Part:
     interface: str
     nodes: tuple[Node, ...]
     problems: list[Problem]
+    digest: bytes  # of its nodes' facts (game/facts.py), for check's analysis key
+    flags: tuple[tuple[str, ...], ...]  # the flags each node sets (_flags_set)
 
     @staticmethod
     def of(payload: tuple[Any, ...] | None) -> _Part | None:
-        if payload is None or len(payload) != 3:
+        if payload is None or len(payload) != 5:
             return None
-        interface, nodes, problems = payload
+        interface, nodes, problems, digest, flags = payload
         if not isinstance(interface, str) or not isinstance(nodes, tuple) or not nodes or \
                 not all(isinstance(n, Node) for n in nodes) or not isinstance(problems, list) \
-                or not all(isinstance(p, Problem) for p in problems):
+                or not all(isinstance(p, Problem) for p in problems) or \
+                type(digest) is not bytes or len(digest) != 32 or \
+                not isinstance(flags, tuple) or len(flags) != len(nodes) or \
+                not all(isinstance(f, tuple) and all(type(x) is str for x in f) for f in flags):
             return None
-        return _Part(interface, nodes, problems)
+        return _Part(interface, nodes, problems, digest, flags)
+
+
+_SEGMENTS: weakref.WeakKeyDictionary[Story, dict[int, tuple[tuple[Node, ...], bytes]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def node_segments(story: Story) -> dict[int, tuple[tuple[Node, ...], bytes]]:
+    """The runs of a story's nodes that came from (or went into) the per-file cache in the
+    load that made it, by id of their first node: (the nodes, the digest of their facts as
+    game/facts.py gives it). Empty for a story from elsewhere (a whole entry, a fresh load)."""
+    return _SEGMENTS.get(story, {})
 
 
 def _node_items(data: Any) -> Iterator[YMap]:
@@ -1313,16 +1342,11 @@ def _released(spec: YMap, node_id: str) -> YMap:
     return stub
 
 
-def _stub(where: SourceRef, id: str | None = None, set: list[YStr] | None = None) -> YMap:
+def _stub(where: SourceRef, id: str | None = None) -> YMap:
     stub = dict.__new__(_Stub)
     stub.__dict__["where"] = where
     if id is not None:
         stub["id"] = id
-    if set is not None:
-        seq = list.__new__(YSeq)
-        seq.__dict__["where"] = where
-        seq.extend(set)
-        stub["set"] = seq
     return stub
 
 
