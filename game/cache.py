@@ -137,6 +137,13 @@ def _seal(key: bytes, payload: bytes | memoryview) -> bytes:
     return hmac.new(key, payload, hashlib.sha256).digest()
 
 
+class Sha256(bytes):
+    """A file's SHA-256 digest, given to `content_key` in place of its bytes when it has
+    already been computed (the key is the same either way)."""
+
+    __slots__ = ()
+
+
 def content_key(folders: Iterable[str], files: Iterable[tuple[int, str, str, bytes]],
                 purpose: str = "", code: Iterable[Path] = ()) -> str:
     """The key of a load: folders as shown, then (layer, relative path, shown path, bytes).
@@ -169,7 +176,7 @@ def content_key(folders: Iterable[str], files: Iterable[tuple[int, str, str, byt
         part(b"file %d" % layer)
         part(relative.encode())
         part(shown.encode())
-        part(hashlib.sha256(data).digest())
+        part(data if type(data) is Sha256 else hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 

@@ -194,15 +194,22 @@ def load_story(content_dirs: Sequence[Path | str] | None = None) -> Story:
 
 def load_with_problems(
     content_dirs: Sequence[Path | str] | None = None, use_cache: bool | None = None,
+    read: Any = None,
 ) -> tuple[Story | None, list[Problem]]:
     """Load content; returns the story (None when there are errors) and all problems.
 
     Content that loaded cleanly before comes from the compiled-content cache (game/cache.py)
-    unless `use_cache` is False; None means "unless OCTOBERS_CACHE=0".
+    unless `use_cache` is False; None means "unless OCTOBERS_CACHE=0". `read` is what
+    `read_files` returned for the same folders: the files are then not read again (so that
+    what is loaded is exactly what was keyed).
     """
     dirs = [Path(d) for d in (content_dirs or [default_content_dir()])]
+    use = cache.enabled() if use_cache is None else use_cache
     with _gc_paused():
-        return _Loader(dirs, cache.enabled() if use_cache is None else use_cache).run()
+        if isinstance(read, _Loader) and read.dirs == dirs and read.use_cache == use and \
+                not read.ran:
+            return read.run()
+        return _Loader(dirs, use).run()
 
 
 def files_key(content_dirs: Sequence[Path | str] | None, purpose: str,
@@ -210,16 +217,22 @@ def files_key(content_dirs: Sequence[Path | str] | None, purpose: str,
     """A cache key of every content file, for another kind of entry than a load (`purpose`,
     and `code`: the source files it also depends on); None when the cache is off or the
     folders cannot be read cleanly (then there is nothing safe to key)."""
+    return read_files(content_dirs, purpose, code)[0]
+
+
+def read_files(content_dirs: Sequence[Path | str] | None, purpose: str,
+               code: Sequence[Path] = ()) -> tuple[str | None, Any]:
+    """`files_key`, and the files as read for it, which `load_with_problems` takes (`read`)
+    instead of reading them again."""
     if not cache.enabled():
-        return None
+        return None, None
     loader = _Loader([Path(d) for d in (content_dirs or [default_content_dir()])], True)
     loader.discover()
     if loader.problems or not loader.files or any(f.raw is None for f in loader.files):
-        return None
+        return None, None
     return cache.content_key(
         [display_path(d) for d in loader.dirs],
-        [(f.layer, str(f.path.relative_to(loader.dirs[f.layer])), f.display, f.raw)
-         for f in loader.files if f.raw is not None], purpose, code)
+        [(f.layer, f.relative, f.display, f.sha) for f in loader.files], purpose, code), loader
 
 
 @contextmanager
@@ -263,6 +276,8 @@ class _File:
     data: Any = None
     reader: Reader | None = None
     raw: bytes | None = None  # the bytes read once: hashed, cached under, then parsed
+    sha: cache.Sha256 | None = None  # their digest (with raw)
+    relative: str = ""  # its path inside its content folder
     part: _Part | None = None  # its nodes from the per-file cache (then it is not parsed)
     part_key: str | None = None
     parse_problems: list[Problem] = field(default_factory=list)
@@ -285,6 +300,7 @@ class _Loader:
         self.use_cache = use_cache
         self.use_parts = use_parts  # False: a second try that compiles every file afresh
         self.restart = False  # the per-file cache could not be used: load again without it
+        self.ran = False
         self.by_file: dict[int, tuple[list[Node], int, int]] = {}  # id(file): nodes, problems
         self.interface_key = ""
         self.plain: dict[int, int] = {}
@@ -300,7 +316,9 @@ class _Loader:
 
     # ---- discovery and reading -------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Problem]]:
-        self.discover()
+        if not self.files:  # (read_files may have read them)
+            self.discover()
+        self.ran = True
         key = self.cache_key()
         if key is not None:
             hit = cache.load(key)
@@ -359,8 +377,7 @@ class _Loader:
             return None  # missing folders or unreadable files: report them afresh
         return cache.content_key(
             [display_path(d) for d in self.dirs],
-            [(f.layer, str(f.path.relative_to(self.dirs[f.layer])), f.display, f.raw)
-             for f in self.files if f.raw is not None])
+            [(f.layer, f.relative, f.display, f.sha) for f in self.files if f.sha is not None])
 
     def discover(self) -> None:
         for layer, folder in enumerate(self.dirs):
@@ -389,14 +406,15 @@ class _Loader:
                 self.files.append(_File(path, display_path(path), layer, role))
             self.files.sort(key=lambda f: (f.layer, f.role == "events", str(f.path)))
         for file in self.files:
+            file.relative = str(file.path.relative_to(self.dirs[file.layer]))
             try:
-                self.hash.update(str(file.path.relative_to(self.dirs[file.layer])).encode())
+                self.hash.update(file.relative.encode())
                 raw = read_regular(file.path, MAX_FILE_BYTES)
                 self.hash.update(raw)
             except OSError:
                 continue  # read_yaml says why
             if len(raw) <= MAX_FILE_BYTES:  # larger ones are refused by read_yaml
-                file.raw = raw
+                file.raw, file.sha = raw, cache.Sha256(hashlib.sha256(raw).digest())
 
     # ---- building --------------------------------------------------------------------
     def build(self, game: _File) -> Story | None:
@@ -1095,11 +1113,10 @@ class _Loader:
     def find_parts(self) -> None:
         """Give each event file its key, and its cached nodes where they are stored."""
         for file in self.files:
-            if file.role != "events" or file.raw is None:
+            if file.role != "events" or file.sha is None:
                 continue
             file.part_key = cache.content_key(
-                [], [(file.layer, str(file.path.relative_to(self.dirs[file.layer])),
-                      file.display, file.raw)], purpose="file")
+                [], [(file.layer, file.relative, file.display, file.sha)], purpose="file")
             if self.use_parts:
                 file.part = _Part.of(cache.load_part(file.part_key, cache.FILES))
 

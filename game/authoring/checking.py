@@ -71,15 +71,16 @@ def check_content(content_dirs: Sequence[Path | str] | None, warnings: bool = Tr
     """Every problem `check` reports (warnings too unless `warnings` is False; `strict` adds
     the warnings only --strict asks for), and the summary when the content loaded (None when
     it has errors)."""
-    from game.loader import files_key, load_with_problems
+    from game.loader import load_with_problems, read_files
 
     purpose = "check" if warnings else "check without warnings"
-    key = files_key(content_dirs, f"{purpose}{' strict' if strict else ''}", CODE)
+    key, read = read_files(content_dirs, f"{purpose}{' strict' if strict else ''}", CODE)
     if key is not None:
         found = _valid(cache.load_part(key, cache.CHECKS))
         if found is not None:
             return found
-    story, problems = load_with_problems(content_dirs)
+    story, problems = load_with_problems(content_dirs, read=read)  # the files as keyed
+    del read
     if story is not None and warnings:
         problems = [*problems, *_warnings(story, strict)]
     summary = Summary.of(story) if story is not None else None
