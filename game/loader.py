@@ -232,7 +232,8 @@ def read_files(content_dirs: Sequence[Path | str] | None, purpose: str,
         return None, None
     return cache.content_key(
         [display_path(d) for d in loader.dirs],
-        [(f.layer, f.relative, f.display, f.sha) for f in loader.files], purpose, code), loader
+        [(f.layer, f.relative, f.display, f.sha) for f in loader.files if f.sha is not None],
+        purpose, code), loader
 
 
 @contextmanager
@@ -1218,7 +1219,8 @@ class _Loader:
             if not any("extends" in i or "replace" in i for i in items):
                 self.plain[id(file)] = len(items)
         for raw in self.raw_nodes.values():
-            if raw.extensions or any(f is not raw.file for _, f in raw.choices):
+            if raw.built is None and (raw.extensions
+                                      or any(f is not raw.file for _, f in raw.choices)):
                 self.plain.pop(id(raw.file), None)  # extended by another file
 
     def store_parts(self) -> None:

@@ -191,8 +191,9 @@ def _analysed(story: Any) -> bytes:
             if segment is not None:
                 run, digest = segment
                 here = nodes[i:i + len(run)]
-                if len(here) == len(run) and all(a is b and a.order == n.order + k
-                                                 for k, (a, b) in enumerate(zip(here, run))):
+                if len(here) == len(run) and all(
+                        a is b and a.order == n.order + k
+                        for k, (a, b) in enumerate(zip(here, run, strict=True))):
                     add(("p", digest, n.order, len(run)))
                     i += len(run)
                     continue
