@@ -305,7 +305,6 @@ class _Loader:
         self.by_file: dict[int, tuple[list[Node], int, int]] = {}  # id(file): nodes, problems
         self.interface_key = ""
         self.plain: dict[int, int] = {}
-        self.choice_stubs: dict[str, YMap] = {}
         self.names_stored: tuple[tuple[str, ...], ...] = ()
         self.problems: list[Problem] = []
         self.files: list[_File] = []
@@ -459,8 +458,7 @@ class _Loader:
         self.names = Names(
             numbers=self.variables, texts=self.text_vars, flags=self.flags,
             nodes=self.raw_nodes,
-            choices={nid: {str(c.get("id")) for c, _ in raw.choices if isinstance(c, YMap)}
-                     for nid, raw in self.raw_nodes.items()},
+            choices={nid: _choice_ids(raw) for nid, raw in self.raw_nodes.items()},
         )
         self.template_names = set(self.variables) | set(self.text_vars)
         self.ending_ids = [str(e.get("id")) for e, _ in self.raw_endings if isinstance(e, YMap)]
@@ -1141,19 +1139,16 @@ class _Loader:
             file.raw = None
 
     def add_stubs(self, file: _File, part: _Part) -> None:
-        """Stand-ins for a cached file's nodes: their ids, choice ids and the flags they set,
-        which is all that gathering the names reads of them."""
+        """Stand-ins for a cached file's nodes: their ids and the flags they set (their choices'
+        ids are read from the nodes), which is all that gathering the names reads of them."""
         for node, flags in zip(part.nodes, part.flags, strict=True):
             if node.id in self.raw_nodes:
                 self.restart = True  # a duplicate id: let a fresh load report it
                 return
             stub = _stub(node.where, YStr(node.id, node.where, True))  # where: the id's place
-            raw = _RawNode(stub, file, node.id, built=node)
+            raw = _RawNode(stub, file, node.id, built=node)  # its choices: node.choices
             if flags:  # collect_flags takes them from here, as from an `enter: set:` at the node
                 raw.flags_set = [YStr(f, node.where, True) for f in flags]
-            shared = self.choice_stubs  # a choice's stand-in says only its id: one per id
-            raw.choices = [(shared.get(c.id) or shared.setdefault(c.id, _stub(c.where, c.id)),
-                            file) for c in node.choices]
             self.raw_nodes[node.id] = raw
 
     def build_nodes(self) -> dict[str, Node]:
@@ -1333,6 +1328,14 @@ def node_segments(story: Story) -> dict[int, tuple[tuple[Node, ...], bytes]]:
     load that made it, by id of their first node: (the nodes, the digest of their facts as
     game/facts.py gives it). Empty for a story from elsewhere (a whole entry, a fresh load)."""
     return _SEGMENTS.get(story, {})
+
+
+def _choice_ids(raw: _RawNode) -> set[str]:
+    """The ids of a node's choices: as written, or (a cached node's) as compiled."""
+    ids = {str(c.get("id")) for c, _ in raw.choices if isinstance(c, YMap)}
+    if raw.built is not None:
+        ids.update(c.id for c in raw.built.choices)
+    return ids
 
 
 def _node_items(data: Any) -> Iterator[YMap]:
