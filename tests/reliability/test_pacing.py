@@ -3,7 +3,8 @@
 Issue 12 ("the missing years"): no game from a 1917 scenario may go more than five years
 without a decision, and no game may play more than six decisions of the great war in a row
 without a home-front or diplomatic event between them. Issue 11: a game lasts 25-60
-decisions; random play from 1917 stays at or under 60 in nine games out of ten. These play
+decisions; random play from 1917 runs past 60 in under 8% of games, with a 90th percentile
+of at most 59. These play
 seeded random games of content/ itself and are skipped, like the soak, while the campaign
 fails `octobers check`.
 """
@@ -22,7 +23,9 @@ FIVE_YEARS = 60  # months
 MOST_DECISIONS = 60  # issue 11: 25-60 decisions a game
 # The measure of docs/campaign.md (Balance, Pacing): random play, seed 7, 600 games a scenario.
 LENGTH_SEED, LENGTH_GAMES = 7, 600
-LONGEST = 75  # the longest such game (73 when measured); past this the tail is growing again
+MOST_OVER = 0.08  # share of games past MOST_DECISIONS (6.2-7.7% from 1917 when measured)
+NINETIETH = 59  # the 90th percentile, lengths[int(0.9 * n)] (58-59 when measured)
+LONGEST = 72  # the longest such game (71 when measured); past this the tail is growing again
 WAR_FOLDER = "1941_war"
 # Events in the war folder that are not battles: they are what breaks a run of them.
 NOT_BATTLES = {"tankograd_1942", "tehran_1943", "the_rear"}  # the_rear: the Ivanovo strikes
@@ -70,12 +73,14 @@ def test_no_game_plays_more_than_six_battles_in_a_row():
 
 
 @needs_campaign
-def test_nine_games_in_ten_from_1917_take_at_most_60_decisions():
+def test_games_from_1917_rarely_run_past_60_decisions():
     for scenario in ("february", "tiflis", "sealed_train"):
         lengths = sorted(
             sum(1 for _, choice in play_one(STORY, LENGTH_SEED, index, scenario)[0].path
                 if choice != CONTINUE_ID)
             for index in range(LENGTH_GAMES))
-        within = sum(length <= MOST_DECISIONS for length in lengths)
-        assert within >= 0.9 * len(lengths), (scenario, f"{1 - within / len(lengths):.1%} over 60")
+        over = sum(length > MOST_DECISIONS for length in lengths) / len(lengths)
+        assert over < MOST_OVER, (scenario, f"{over:.1%} over {MOST_DECISIONS}")
+        ninetieth = lengths[int(0.9 * len(lengths))]
+        assert ninetieth <= NINETIETH, (scenario, f"90th percentile {ninetieth}")
         assert lengths[-1] <= LONGEST, (scenario, lengths[-1])
