@@ -16,7 +16,7 @@ record, so that editing one file recompiles only that file), and one per `octobe
 result (`checks/`: the problems and the summary line, keyed by every file and by the code of
 the checks, so that checking unchanged content reads neither YAML nor a story). At most KEEP
 whole entries, KEEP_CHECKS check results, KEEP_NAMES sets of names and KEEP_FILES file entries
-are kept; the oldest go first.
+are kept; the oldest go first (for check results: the longest unused).
 
 Compiled expressions are functions, which pickle cannot store: their code objects are stored
 with `marshal` instead (hence the Python version in the key) and made into functions again
@@ -59,14 +59,14 @@ FORMAT = 2  # 2: entries carry an HMAC of the player's key
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 KEY_BYTES = 32
 KEEP = 8  # entries kept; older ones are removed when a new one is written
-KEEP_CHECKS = 8  # check results kept
+KEEP_CHECKS = 32  # check results and analyses kept (a few KB each)
 KEEP_FILES = 4096  # per-file entries kept (a 10,000-node campaign has about 200 files)
 KEEP_NAMES = 16  # the names of the content as per-file entries were made in
 FILES, CHECKS, NAMES = "files", "checks", "names"  # the sub-folders of the smaller kinds
 _MAGIC = b"many-octobers-cache\n"
 # The modules whose code decides what a content folder compiles to.
-_CODE = ("__init__.py", "cache.py", "codexload.py", "errors.py", "expressions.py", "loader.py",
-         "model.py", "packs.py", "schema.py", "text.py", "yamlsrc.py")
+_CODE = ("__init__.py", "cache.py", "codexload.py", "errors.py", "expressions.py", "facts.py",
+         "loader.py", "model.py", "packs.py", "schema.py", "text.py", "yamlsrc.py")
 
 
 def enabled() -> bool:
@@ -137,6 +137,13 @@ def _seal(key: bytes, payload: bytes | memoryview) -> bytes:
     return hmac.new(key, payload, hashlib.sha256).digest()
 
 
+class Sha256(bytes):
+    """A file's SHA-256 digest, given to `content_key` in place of its bytes when it has
+    already been computed (the key is the same either way)."""
+
+    __slots__ = ()
+
+
 def content_key(folders: Iterable[str], files: Iterable[tuple[int, str, str, bytes]],
                 purpose: str = "", code: Iterable[Path] = ()) -> str:
     """The key of a load: folders as shown, then (layer, relative path, shown path, bytes).
@@ -169,7 +176,7 @@ def content_key(folders: Iterable[str], files: Iterable[tuple[int, str, str, byt
         part(b"file %d" % layer)
         part(relative.encode())
         part(shown.encode())
-        part(hashlib.sha256(data).digest())
+        part(data if type(data) is Sha256 else hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 
@@ -254,7 +261,19 @@ def _read(key: str, folder: Path | None, kind: str) -> tuple[Any, ...] | None:
     except Exception:  # noqa: BLE001 - any fault in an entry is a miss, and the entry goes
         _remove(path)
         return None
+    if kind == CHECKS:  # a result used again is kept longest: pruning goes by last use
+        _touch(path)
     return payload
+
+
+def _touch(path: Path) -> None:
+    try:
+        if os.utime in os.supports_follow_symlinks:
+            os.utime(path, follow_symlinks=False)
+        else:
+            os.utime(path)
+    except OSError:
+        pass
 
 
 def store(key: str, story: Story, problems: list[Problem], folder: Path | None = None) -> bool:

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import os
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from game.engine import MAX_TEXT_LENGTH
 from game.errors import ContentError, Problem, SourceRef, suggest
 from game.expressions import BOOL, NUM, ExprError, Names, compile_expr
 from game.extensions import extend_node, pack_changes, paragraph_id
+from game.facts import nodes_digest
 from game.model import (
     Choice,
     Danger,
@@ -192,15 +194,22 @@ def load_story(content_dirs: Sequence[Path | str] | None = None) -> Story:
 
 def load_with_problems(
     content_dirs: Sequence[Path | str] | None = None, use_cache: bool | None = None,
+    read: Any = None,
 ) -> tuple[Story | None, list[Problem]]:
     """Load content; returns the story (None when there are errors) and all problems.
 
     Content that loaded cleanly before comes from the compiled-content cache (game/cache.py)
-    unless `use_cache` is False; None means "unless OCTOBERS_CACHE=0".
+    unless `use_cache` is False; None means "unless OCTOBERS_CACHE=0". `read` is what
+    `read_files` returned for the same folders: the files are then not read again (so that
+    what is loaded is exactly what was keyed).
     """
     dirs = [Path(d) for d in (content_dirs or [default_content_dir()])]
+    use = cache.enabled() if use_cache is None else use_cache
     with _gc_paused():
-        return _Loader(dirs, cache.enabled() if use_cache is None else use_cache).run()
+        if isinstance(read, _Loader) and read.dirs == dirs and read.use_cache == use and \
+                not read.ran:
+            return read.run()
+        return _Loader(dirs, use).run()
 
 
 def files_key(content_dirs: Sequence[Path | str] | None, purpose: str,
@@ -208,16 +217,23 @@ def files_key(content_dirs: Sequence[Path | str] | None, purpose: str,
     """A cache key of every content file, for another kind of entry than a load (`purpose`,
     and `code`: the source files it also depends on); None when the cache is off or the
     folders cannot be read cleanly (then there is nothing safe to key)."""
+    return read_files(content_dirs, purpose, code)[0]
+
+
+def read_files(content_dirs: Sequence[Path | str] | None, purpose: str,
+               code: Sequence[Path] = ()) -> tuple[str | None, Any]:
+    """`files_key`, and the files as read for it, which `load_with_problems` takes (`read`)
+    instead of reading them again."""
     if not cache.enabled():
-        return None
+        return None, None
     loader = _Loader([Path(d) for d in (content_dirs or [default_content_dir()])], True)
     loader.discover()
     if loader.problems or not loader.files or any(f.raw is None for f in loader.files):
-        return None
+        return None, None
     return cache.content_key(
         [display_path(d) for d in loader.dirs],
-        [(f.layer, str(f.path.relative_to(loader.dirs[f.layer])), f.display, f.raw)
-         for f in loader.files if f.raw is not None], purpose, code)
+        [(f.layer, f.relative, f.display, f.sha) for f in loader.files if f.sha is not None],
+        purpose, code), loader
 
 
 @contextmanager
@@ -261,6 +277,8 @@ class _File:
     data: Any = None
     reader: Reader | None = None
     raw: bytes | None = None  # the bytes read once: hashed, cached under, then parsed
+    sha: cache.Sha256 | None = None  # their digest (with raw)
+    relative: str = ""  # its path inside its content folder
     part: _Part | None = None  # its nodes from the per-file cache (then it is not parsed)
     part_key: str | None = None
     parse_problems: list[Problem] = field(default_factory=list)
@@ -274,6 +292,7 @@ class _RawNode:
     choices: list[tuple[Any, _File]] = field(default_factory=list)
     extensions: list[tuple[YMap, _File]] = field(default_factory=list)  # `extends:` blocks
     built: Node | None = None  # the node as the per-file cache holds it (raw is a stub)
+    flags_set: list[YStr] | tuple[()] = ()  # then: the flags it sets, at the node's place
 
 
 class _Loader:
@@ -282,10 +301,10 @@ class _Loader:
         self.use_cache = use_cache
         self.use_parts = use_parts  # False: a second try that compiles every file afresh
         self.restart = False  # the per-file cache could not be used: load again without it
+        self.ran = False
         self.by_file: dict[int, tuple[list[Node], int, int]] = {}  # id(file): nodes, problems
         self.interface_key = ""
         self.plain: dict[int, int] = {}
-        self.choice_stubs: dict[str, YMap] = {}
         self.names_stored: tuple[tuple[str, ...], ...] = ()
         self.problems: list[Problem] = []
         self.files: list[_File] = []
@@ -293,10 +312,13 @@ class _Loader:
         self.compiled: dict[tuple[str, str], Expr] = {}
         self.changes: list[PackChange] = []  # what packs' `extends:` add and hide
         self.unknown_reads: list[tuple[int, str, str]] = []  # (problem index, what, flag)
+        self.segments: dict[int, tuple[tuple[Node, ...], bytes]] = {}  # see node_segments
 
     # ---- discovery and reading -------------------------------------------------------
     def run(self) -> tuple[Story | None, list[Problem]]:
-        self.discover()
+        if not self.files:  # (read_files may have read them)
+            self.discover()
+        self.ran = True
         key = self.cache_key()
         if key is not None:
             hit = cache.load(key)
@@ -330,6 +352,7 @@ class _Loader:
             if all(f.part is not None or f.role != "events" for f in self.files):
                 cache.store(key, story, self.problems)  # the same content a second time
             self.store_parts()
+            _SEGMENTS[story] = self.segments  # goes with the story
         return story, self.problems
 
     def parse(self, file: _File) -> None:
@@ -354,8 +377,7 @@ class _Loader:
             return None  # missing folders or unreadable files: report them afresh
         return cache.content_key(
             [display_path(d) for d in self.dirs],
-            [(f.layer, str(f.path.relative_to(self.dirs[f.layer])), f.display, f.raw)
-             for f in self.files if f.raw is not None])
+            [(f.layer, f.relative, f.display, f.sha) for f in self.files if f.sha is not None])
 
     def discover(self) -> None:
         for layer, folder in enumerate(self.dirs):
@@ -384,14 +406,15 @@ class _Loader:
                 self.files.append(_File(path, display_path(path), layer, role))
             self.files.sort(key=lambda f: (f.layer, f.role == "events", str(f.path)))
         for file in self.files:
+            file.relative = str(file.path.relative_to(self.dirs[file.layer]))
             try:
-                self.hash.update(str(file.path.relative_to(self.dirs[file.layer])).encode())
+                self.hash.update(file.relative.encode())
                 raw = read_regular(file.path, MAX_FILE_BYTES)
                 self.hash.update(raw)
             except OSError:
                 continue  # read_yaml says why
             if len(raw) <= MAX_FILE_BYTES:  # larger ones are refused by read_yaml
-                file.raw = raw
+                file.raw, file.sha = raw, cache.Sha256(hashlib.sha256(raw).digest())
 
     # ---- building --------------------------------------------------------------------
     def build(self, game: _File) -> Story | None:
@@ -435,8 +458,7 @@ class _Loader:
         self.names = Names(
             numbers=self.variables, texts=self.text_vars, flags=self.flags,
             nodes=self.raw_nodes,
-            choices={nid: {str(c.get("id")) for c, _ in raw.choices if isinstance(c, YMap)}
-                     for nid, raw in self.raw_nodes.items()},
+            choices={nid: _choice_ids(raw) for nid, raw in self.raw_nodes.items()},
         )
         self.template_names = set(self.variables) | set(self.text_vars)
         self.ending_ids = [str(e.get("id")) for e, _ in self.raw_endings if isinstance(e, YMap)]
@@ -719,6 +741,11 @@ class _Loader:
         for scenario, _ in self.raw_scenarios:
             scan(scenario)
         for raw in self.raw_nodes.values():
+            if raw.built is not None:  # a stand-in: its flags, and no misspelt keys
+                for item in raw.flags_set:
+                    self.flags.add(str(item))
+                    self.flag_sets.setdefault(str(item), []).append(item)
+                continue
             scan(raw.raw.get("enter"))
             misspelt = [(c, raw.file) for key in raw.raw.keys() - _NODE_KEY_SET
                         if isinstance(raw.raw[key], YSeq) and suggest(key, ("choices",))
@@ -1085,11 +1112,10 @@ class _Loader:
     def find_parts(self) -> None:
         """Give each event file its key, and its cached nodes where they are stored."""
         for file in self.files:
-            if file.role != "events" or file.raw is None:
+            if file.role != "events" or file.sha is None:
                 continue
             file.part_key = cache.content_key(
-                [], [(file.layer, str(file.path.relative_to(self.dirs[file.layer])),
-                      file.display, file.raw)], purpose="file")
+                [], [(file.layer, file.relative, file.display, file.sha)], purpose="file")
             if self.use_parts:
                 file.part = _Part.of(cache.load_part(file.part_key, cache.FILES))
 
@@ -1113,20 +1139,16 @@ class _Loader:
             file.raw = None
 
     def add_stubs(self, file: _File, part: _Part) -> None:
-        """Stand-ins for a cached file's nodes: their ids, choice ids and the flags they set,
-        which is all that gathering the names reads of them."""
-        for node in part.nodes:
+        """Stand-ins for a cached file's nodes: their ids and the flags they set (their choices'
+        ids are read from the nodes), which is all that gathering the names reads of them."""
+        for node, flags in zip(part.nodes, part.flags, strict=True):
             if node.id in self.raw_nodes:
                 self.restart = True  # a duplicate id: let a fresh load report it
                 return
             stub = _stub(node.where, YStr(node.id, node.where, True))  # where: the id's place
-            flags = _flags_set(node)
-            if flags:
-                stub["enter"] = _stub(node.where, set=[YStr(f, node.where, True) for f in flags])
-            raw = _RawNode(stub, file, node.id, built=node)
-            shared = self.choice_stubs  # a choice's stand-in says only its id: one per id
-            raw.choices = [(shared.get(c.id) or shared.setdefault(c.id, _stub(c.where, c.id)),
-                            file) for c in node.choices]
+            raw = _RawNode(stub, file, node.id, built=node)  # its choices: node.choices
+            if flags:  # collect_flags takes them from here, as from an `enter: set:` at the node
+                raw.flags_set = [YStr(f, node.where, True) for f in flags]
             self.raw_nodes[node.id] = raw
 
     def build_nodes(self) -> dict[str, Node]:
@@ -1154,6 +1176,7 @@ class _Loader:
                 assert part is not None
                 if part.nodes[0] is raw.built:
                     self.problems.extend(part.problems)  # the file's own warnings, once
+                    self.segments[id(raw.built)] = (part.nodes, part.digest)
                 node = raw.built
                 object.__setattr__(node, "order", order)  # unshared: just unpickled
             else:
@@ -1191,7 +1214,8 @@ class _Loader:
             if not any("extends" in i or "replace" in i for i in items):
                 self.plain[id(file)] = len(items)
         for raw in self.raw_nodes.values():
-            if raw.extensions or any(f is not raw.file for _, f in raw.choices):
+            if raw.built is None and (raw.extensions
+                                      or any(f is not raw.file for _, f in raw.choices)):
                 self.plain.pop(id(raw.file), None)  # extended by another file
 
     def store_parts(self) -> None:
@@ -1203,9 +1227,12 @@ class _Loader:
                     or any(self.raw_nodes[n.id].file is not file for n in built):
                 continue  # not plain, or one of its nodes was replaced by a later file
             problems = [*file.parse_problems, *self.problems[start:end]]
+            digest = nodes_digest(built)
+            self.segments[id(built[0])] = (tuple(built), digest)
+            flags = tuple(tuple(_flags_set(n)) for n in built)
             stored |= cache.store_part(file.part_key, cache.FILES,
-                                       (self.interface_key, tuple(built), problems),
-                                       prune=False)
+                                       (self.interface_key, tuple(built), problems, digest,
+                                        flags), prune=False)
         if stored:
             cache.prune_parts(cache.FILES)
             if cache.load_part(self.interface_key, cache.NAMES) is None:
@@ -1274,17 +1301,41 @@ class _Part:
     interface: str
     nodes: tuple[Node, ...]
     problems: list[Problem]
+    digest: bytes  # of its nodes' facts (game/facts.py), for check's analysis key
+    flags: tuple[tuple[str, ...], ...]  # the flags each node sets (_flags_set)
 
     @staticmethod
     def of(payload: tuple[Any, ...] | None) -> _Part | None:
-        if payload is None or len(payload) != 3:
+        if payload is None or len(payload) != 5:
             return None
-        interface, nodes, problems = payload
+        interface, nodes, problems, digest, flags = payload
         if not isinstance(interface, str) or not isinstance(nodes, tuple) or not nodes or \
                 not all(isinstance(n, Node) for n in nodes) or not isinstance(problems, list) \
-                or not all(isinstance(p, Problem) for p in problems):
+                or not all(isinstance(p, Problem) for p in problems) or \
+                type(digest) is not bytes or len(digest) != 32 or \
+                not isinstance(flags, tuple) or len(flags) != len(nodes) or \
+                not all(isinstance(f, tuple) and all(type(x) is str for x in f) for f in flags):
             return None
-        return _Part(interface, nodes, problems)
+        return _Part(interface, nodes, problems, digest, flags)
+
+
+_SEGMENTS: weakref.WeakKeyDictionary[Story, dict[int, tuple[tuple[Node, ...], bytes]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def node_segments(story: Story) -> dict[int, tuple[tuple[Node, ...], bytes]]:
+    """The runs of a story's nodes that came from (or went into) the per-file cache in the
+    load that made it, by id of their first node: (the nodes, the digest of their facts as
+    game/facts.py gives it). Empty for a story from elsewhere (a whole entry, a fresh load)."""
+    return _SEGMENTS.get(story, {})
+
+
+def _choice_ids(raw: _RawNode) -> set[str]:
+    """The ids of a node's choices: as written, or (a cached node's) as compiled."""
+    ids = {str(c.get("id")) for c, _ in raw.choices if isinstance(c, YMap)}
+    if raw.built is not None:
+        ids.update(c.id for c in raw.built.choices)
+    return ids
 
 
 def _node_items(data: Any) -> Iterator[YMap]:
@@ -1313,16 +1364,11 @@ def _released(spec: YMap, node_id: str) -> YMap:
     return stub
 
 
-def _stub(where: SourceRef, id: str | None = None, set: list[YStr] | None = None) -> YMap:
+def _stub(where: SourceRef, id: str | None = None) -> YMap:
     stub = dict.__new__(_Stub)
     stub.__dict__["where"] = where
     if id is not None:
         stub["id"] = id
-    if set is not None:
-        seq = list.__new__(YSeq)
-        seq.__dict__["where"] = where
-        seq.extend(set)
-        stub["set"] = seq
     return stub
 
 

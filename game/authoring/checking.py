@@ -71,15 +71,16 @@ def check_content(content_dirs: Sequence[Path | str] | None, warnings: bool = Tr
     """Every problem `check` reports (warnings too unless `warnings` is False; `strict` adds
     the warnings only --strict asks for), and the summary when the content loaded (None when
     it has errors)."""
-    from game.loader import files_key, load_with_problems
+    from game.loader import load_with_problems, read_files
 
     purpose = "check" if warnings else "check without warnings"
-    key = files_key(content_dirs, f"{purpose}{' strict' if strict else ''}", CODE)
+    key, read = read_files(content_dirs, f"{purpose}{' strict' if strict else ''}", CODE)
     if key is not None:
         found = _valid(cache.load_part(key, cache.CHECKS))
         if found is not None:
             return found
-    story, problems = load_with_problems(content_dirs)
+    story, problems = load_with_problems(content_dirs, read=read)  # the files as keyed
+    del read
     if story is not None and warnings:
         problems = [*problems, *_warnings(story, strict)]
     summary = Summary.of(story) if story is not None else None
@@ -156,30 +157,22 @@ NOT_ANALYSED = {
 
 def _analysed(story: Any) -> bytes:
     """Everything of a story the warnings' analysis (game/authoring/lint.py) reads: every
-    field but prose, and prose only as far as the analysis looks at it (whether a history
-    note is empty, whether a choice has a 'locked' text, the text values an effect sets);
-    and the game's and the packs' own files, which it reads again for the declared flags."""
+    field but prose, and prose only as far as the analysis looks at it (game/facts.py); and
+    the game's and the packs' own files, which it reads again for the declared flags. The
+    nodes of a file that came from the per-file cache count as that file's stored digest of
+    their facts (and the place of its first node in the story): the same digest, the same
+    facts."""
     import gc
 
-    from game.model import Expr
+    from game.facts import expr, node_facts, where
+    from game.loader import node_segments
     from game.safefiles import read_regular
     from game.yamlsrc import MAX_FILE_BYTES
 
     out: list[Any] = []
     add = out.append
-
-    def w(where: Any) -> tuple[str, int, int]:  # a place, without the dataclass's slow repr
-        return where.path, where.line, where.col
-
-    def ex(value: Any) -> Any:
-        return (value.source, w(value.where)) if isinstance(value, Expr) else value
-
-    def effect(e: Any) -> Any:
-        if e is None:
-            return None
-        return (tuple((n, ex(a)) for n, a in e.deltas), tuple((n, ex(a)) for n, a in e.assign),
-                e.set, e.clear, tuple((n, t.source) for n, t in e.texts), e.goto)
-
+    w, ex = where, expr
+    segments = node_segments(story)
     was_enabled = gc.isenabled()
     gc.disable()  # many small tuples, no cycles
     try:
@@ -190,14 +183,22 @@ def _analysed(story: Any) -> bytes:
         add(("f", tuple(sorted(story.flags)), story.files))
         for s in story.scenarios:
             add(("s", s.id, s.date, s.start, w(s.where), s.set, s.vars, s.texts))
-        for n in story.nodes.values():
-            add(("n", n.id, n.date, n.until, w(n.where), n.order, n.priority,
-                 bool(n.history.strip()), ex(n.when), effect(n.enter),
-                 tuple(ex(p.when) for p in n.text)))
-            for c in n.choices:
-                add(("c", c.id, w(c.where), ex(c.when), c.locked is not None, ex(c.ai),
-                     effect(c.effect), tuple((w(o.where), ex(o.weight), effect(o.effect))
-                                             for o in c.outcomes)))
+        nodes = list(story.nodes.values())
+        i = 0
+        while i < len(nodes):
+            n = nodes[i]
+            segment = segments.get(id(n))
+            if segment is not None:
+                run, digest = segment
+                here = nodes[i:i + len(run)]
+                if len(here) == len(run) and all(
+                        a is b and a.order == n.order + k
+                        for k, (a, b) in enumerate(zip(here, run, strict=True))):
+                    add(("p", digest, n.order, len(run)))
+                    i += len(run)
+                    continue
+            add(("o", n.order, node_facts(n)))
+            i += 1
         for e in story.endings:
             add(("e", e.id, w(e.where), ex(e.when), e.immediate,
                  tuple(ex(p.when) for p in e.text)))

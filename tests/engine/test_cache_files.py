@@ -299,3 +299,87 @@ def test_planted_entries_of_every_kind_are_refused(cache_home, mini, capfd):
     story, _ = same_as_fresh([mini])
     assert story is not None
     assert "owned" not in capfd.readouterr().out
+
+
+def test_the_analysis_key_takes_each_stored_files_digest_and_changes_with_any_fact(cache_home,
+                                                                                   mini):
+    from game.authoring.checking import _analysed
+    from game.facts import nodes_digest
+    from game.loader import node_segments
+
+    load_with_problems([mini])
+    story, _ = load_with_problems([mini])  # every event file from its entry
+    segments = node_segments(story)
+    assert sum(len(run) for run, _ in segments.values()) == len(story.nodes)
+    for run, digest in segments.values():
+        assert digest == nodes_digest(run)  # what was stored is what the nodes give now
+    key = _analysed(story)
+    # without the digests (a story from elsewhere) the key is longer, never the same
+    cold, _ = fresh([mini])
+    assert node_segments(cold) == {} and _analysed(cold) != key
+    # a run that is no longer the story's (a node in between) is counted node by node
+    first = next(iter(segments))
+    run, digest = segments[first]
+    segments[first] = (run[:1] + run, digest)
+    assert _analysed(story) not in (key, b"") and len(_analysed(story)) > len(key)
+    segments[first] = (run, digest)
+    edit(mini / "events" / "1917.yaml", "title: Petrograd", "title: Red Petrograd")  # prose
+    story, _ = load_with_problems([mini])
+    assert _analysed(story) == key
+    edit(mini / "events" / "1917.yaml", "priority: 1", "priority: 2")  # a fact
+    story, _ = load_with_problems([mini])
+    assert _analysed(story) != key
+
+
+def test_flags_a_stored_file_sets_are_known_without_reading_it(cache_home, parses, mini):
+    load_with_problems([mini])
+    edit(mini / "events" / "1918.yaml", "title: Peace", "title: A harsh peace")
+    parses.clear()
+    story, problems = same_as_fresh([mini], parses)
+    assert "1917.yaml" not in parses
+    assert {"soviet_power", "risen", "never_set_here"} <= story.flags
+    # a flag only the stored file sets, read now in the edited one: no unknown flag
+    edit(mini / "events" / "1918.yaml", "title: A harsh peace",
+         "title: A harsh peace\n  when: \"flags.risen\"")
+    story, problems = same_as_fresh([mini])
+    assert story is not None and not [p for p in problems if p.severity == "error"]
+
+
+def test_check_loads_the_files_it_keyed(cache_home, mini, monkeypatch):
+    from game.authoring.checking import CODE
+    from game.loader import read_files
+
+    reads: list[str] = []
+    real = game.loader.read_regular
+
+    def counting(path, *args, **kwargs):
+        reads.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    key, read = read_files([mini], "check", CODE)
+    assert key is not None
+    # a save between the key and the load: the load is of the bytes the key was made of
+    edit(mini / "events" / "1918.yaml", "title: Peace", "title: Later peace")
+    monkeypatch.setattr(game.loader, "read_regular", counting)
+    story, _ = load_with_problems([mini], read=read)
+    assert reads == [] and story.nodes["peace"].title.source == "Peace"
+    story, _ = load_with_problems([mini], read=read)  # taken once: the next load reads again
+    assert "1918.yaml" in reads and story.nodes["peace"].title.source == "Later peace"
+
+
+def test_an_analysis_in_use_outlives_newer_check_results(cache_home, mini, monkeypatch):
+    import game.authoring.lint as lint
+
+    runs: list[int] = []
+    real = lint.lint
+    monkeypatch.setattr(lint, "lint", lambda story: runs.append(1) or real(story))
+    monkeypatch.setattr(cache, "KEEP_CHECKS", 3)
+    check_output("--content", str(mini))
+    events = mini / "events" / "1918.yaml"
+    title = "Peace"
+    for k in range(6):  # each a new check result: more than are kept
+        edit(events, f"title: {title}", f"title: Peace {k}")
+        title = f"Peace {k}"
+        check_output("--content", str(mini))
+    assert runs == [1]  # the prose edits all reused the first analysis
+    assert len(list((cache_home / "checks").glob("*.pickle"))) <= 3
