@@ -144,3 +144,29 @@ def test_denying_the_famine_buys_no_stability(campaign):
     deltas = dict(hidden.effect.deltas)
     assert deltas["stability"] <= 0
     assert deltas["peasants"] <= -15 and deltas["standing"] < 0
+
+
+def test_a_famine_denied_weakens_the_summer_of_1944(campaign):
+    """The famine's denial is read by the war: the same army is nearer defeat with it."""
+    flags = ("purge_great", "pact_signed", "leader_stalin")
+
+    def summer(values, extra, seed=0):
+        return Game.new(campaign, scenario="succession", seed=seed, start_at="war_outcome_1944",
+                        values=values, flags=flags + extra)
+
+    # Strength 21 against weakness 0 (+ 12): the war is not yet sealed, unless the famine
+    # was denied (weakness 10).
+    poor = {"war_readiness": 8, "industry": 10, "stability": 35, "peasants": 30}
+    assert "famine_hidden" not in summer(poor, ()).flags
+    assert "terms" not in summer(poor, ()).open_choice_ids()
+    denied = summer(poor, ("famine_hidden",))
+    assert "terms" in denied.open_choice_ids()
+    assert "Poltava" in denied.scene().text and "Poltava" not in summer(poor, ()).scene().text
+    even = {"war_readiness": 20, "industry": 20, "stability": 35, "peasants": 30}
+    lost = []
+    for extra in ((), ("famine_hidden",)):
+        games = [summer(even, extra, seed) for seed in SEEDS]
+        for game in games:
+            game.step("bagration")
+        lost.append(sum(g.ending_id == "reich_defeat" for g in games))
+    assert lost[1] >= lost[0] + 3
