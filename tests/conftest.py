@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,13 @@ def problems_of(make_content):
         return [f"{Path(p.where.path).name}:{p.where.line}: {p.message}" for p in problems]
 
     return run
+
+
+@pytest.fixture
+def utc(monkeypatch):
+    """Local time is UTC while the test runs (dates shown from timestamps are then fixed)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -20,15 +19,6 @@ from game.progress import progress_path, record_ending
 from game.saves import SaveStore
 
 from conftest import MINI, REPO
-
-
-@pytest.fixture
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def democratic(story) -> Game:

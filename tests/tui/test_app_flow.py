@@ -30,7 +30,7 @@ from game.tui.screens.saves import LoadScreen, SaveScreen, SlotList, suggest_slo
 from game.tui.screens.timeline import TimelineScreen
 from game.tui.widgets.chart import Series, StatChart, plot, year_ticks
 
-from tui_helpers import build_app, notices, screen_text
+from tui_helpers import build_app, notices, press, screen_text
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 FIXED_TIME = 1_700_000_000.0  # 2023-11-14 22:13 UTC
@@ -39,12 +39,6 @@ FIXED_TIME = 1_700_000_000.0  # 2023-11-14 22:13 UTC
 def build(saves: Path, **options) -> OctobersApp:
     """The real app on the mini story, as the CLI builds it, with a fixed seed."""
     return build_app(load_story([MINI]), MINI, saves, **options)
-
-
-async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause()
 
 
 async def new_game(pilot) -> None:

@@ -21,7 +21,7 @@ from game.saves import SaveStore
 from game.tui.app import OctobersApp
 from game.tui.screens.too_small import TooSmallScreen
 
-from tui_helpers import build_app, screen_text
+from tui_helpers import build_app, press, screen_text
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 STORY = load_story([MINI])
@@ -31,12 +31,6 @@ SQUEEZE = [(1, 1), (2, 2), (3, 3), (1, 40), (200, 1), (39, 12), (40, 11)]
 
 def build(saves: Path, story=STORY, **options) -> OctobersApp:
     return build_app(story, MINI, saves, **options)
-
-
-async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause()
 
 
 async def squeeze_and_restore(pilot, sizes=SQUEEZE) -> None:

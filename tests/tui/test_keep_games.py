@@ -21,16 +21,10 @@ from game.tui.screens.confirm import ConfirmScreen
 from game.tui.screens.game import GameScreen
 from game.tui.screens.scenario import ScenarioScreen
 
-from tui_helpers import build_app, notices
+from tui_helpers import build_app, notices, press
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 STORY = load_story([MINI])
-
-
-async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause()
 
 
 def unfinished_autosave(saves: Path, choices: int = 2) -> Game:

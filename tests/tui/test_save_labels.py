@@ -21,7 +21,7 @@ from game.tui.app import OctobersApp
 from game.tui.screens.saves import LoadScreen, SaveScreen, SlotList, game_line, suggest_slot
 from game.tui.screens.timeline import TimelineScreen, branch_choice
 
-from tui_helpers import build_app, screen_text
+from tui_helpers import build_app, press, screen_text
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "saves"
@@ -29,23 +29,8 @@ STORY = load_story([MINI])
 BEGAN = 1_700_000_000.0  # 2023-11-14 22:13 UTC
 
 
-@pytest.fixture
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 def build(saves: Path, **options) -> OctobersApp:
     return build_app(STORY, MINI, saves, **options)
-
-
-async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause()
 
 
 def two_games(saves: Path) -> None:

@@ -8,7 +8,6 @@ of each ending and the time zone fixed.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -22,29 +21,14 @@ from game.tui.app import OctobersApp
 from game.tui.screens.ending import EndingScreen
 from game.tui.screens.gallery import EpilogueScreen, GalleryScreen
 
-from tui_helpers import build_app, notices, screen_text
+from tui_helpers import build_app, notices, press, screen_text
 
 MINI = Path(__file__).parent.parent / "fixtures" / "mini"
 FIXED_TIME = 1_700_000_000  # 2023-11-14 22:13 UTC
 
 
-@pytest.fixture
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 def build(saves: Path, **options) -> OctobersApp:
     return build_app(load_story([MINI]), MINI, saves, **options)
-
-
-async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await pilot.pause()
 
 
 async def open_from_title(pilot) -> None:

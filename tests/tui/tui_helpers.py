@@ -31,3 +31,10 @@ def screen_text(app: OctobersApp) -> str:
 def notices(app: OctobersApp) -> list[str]:
     """The messages of the notifications on show."""
     return [str(n.message) for n in app._notifications]
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press keys one by one, letting the app settle after each."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
