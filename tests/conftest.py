@@ -101,3 +101,27 @@ def utc(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    """A fresh, empty cache folder for one test; returns the folder entries go into."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("OCTOBERS_CACHE", raising=False)
+    return tmp_path / "xdg" / "many-octobers"
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Counts the files the loader really parses (a cache hit parses none)."""
+    import game.loader
+
+    calls: list[str] = []
+    real = game.loader.parse_yaml
+
+    def counting(raw, name):
+        calls.append(name)
+        return real(raw, name)
+
+    monkeypatch.setattr(game.loader, "parse_yaml", counting)
+    return calls

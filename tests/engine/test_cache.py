@@ -15,7 +15,6 @@ import shutil
 
 import pytest
 
-import game.loader
 from game import cache
 from game.engine import Game
 from game.errors import Problem, SourceRef
@@ -23,28 +22,6 @@ from game.loader import load_story, load_with_problems
 from game.model import Expr
 
 from conftest import FIRST_NODE, MINI
-
-
-@pytest.fixture
-def cache_home(tmp_path, monkeypatch):
-    """A fresh, empty cache folder for one test; returns the folder entries go into."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("OCTOBERS_CACHE", raising=False)
-    return tmp_path / "xdg" / "many-octobers"
-
-
-@pytest.fixture
-def parses(monkeypatch):
-    """Counts the files the loader really parses (a cache hit parses none)."""
-    calls: list[str] = []
-    real = game.loader.parse_yaml
-
-    def counting(raw, name):
-        calls.append(name)
-        return real(raw, name)
-
-    monkeypatch.setattr(game.loader, "parse_yaml", counting)
-    return calls
 
 
 def entries(folder):

@@ -44,26 +44,6 @@ REPLACEMENT = """\
 
 
 @pytest.fixture
-def cache_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv("OCTOBERS_CACHE", raising=False)
-    return tmp_path / "xdg" / "many-octobers"
-
-
-@pytest.fixture
-def parses(monkeypatch):
-    calls: list[str] = []
-    real = game.loader.parse_yaml
-
-    def counting(raw, name):
-        calls.append(name)
-        return real(raw, name)
-
-    monkeypatch.setattr(game.loader, "parse_yaml", counting)
-    return calls
-
-
-@pytest.fixture
 def mini(tmp_path):
     return shutil.copytree(MINI, tmp_path / "mini")
 
